@@ -1,0 +1,112 @@
+// The kernel page allocator (see mm/page_alloc.h).
+//
+// Lock order: none of its own; the buddy lock is taken inside buddy_*.
+#include "mm/page_alloc.h"
+
+#include "boot/early.h"
+#include "kern/panic.h"
+#include "kern/string.h"
+#include "mm/physmap.h"
+
+struct page_reservation page_reserved[PAGE_ALLOC_MAX_RESERVED];
+unsigned page_reserved_count;
+
+static struct buddy kbuddy;
+
+struct buddy *page_buddy(void) { return &kbuddy; }
+
+static void reserve(uint64_t base, uint64_t size, const char *what) {
+    if (size == 0) return;
+    if (page_reserved_count == PAGE_ALLOC_MAX_RESERVED) panic("page_alloc: too many reserved ranges");
+    uint64_t lo = page_round_down(base);
+    uint64_t hi = base + size < base ? UINT64_MAX & ~PAGE_MASK : page_round_up(base + size);
+    // Keep the table sorted by base (insertion sort: a few dozen entries).
+    unsigned i = page_reserved_count++;
+    while (i > 0 && page_reserved[i - 1].base > lo) {
+        page_reserved[i] = page_reserved[i - 1];
+        i--;
+    }
+    page_reserved[i] = (struct page_reservation){lo, hi - lo, what};
+}
+
+// Call fn for each page-aligned piece of [base, base+size) not covered by a reservation.
+static void for_each_free_piece(uint64_t base, uint64_t size, void (*fn)(uint64_t, uint64_t, void *),
+                                void *ctx) {
+    uint64_t cur = page_round_up(base);
+    uint64_t end = page_round_down(base + size);
+    for (unsigned i = 0; i < page_reserved_count && cur < end; i++) {
+        const struct page_reservation *r = &page_reserved[i];
+        uint64_t rend = r->base + r->size;
+        if (rend <= cur) continue;
+        if (r->base >= end) break;
+        if (r->base > cur) fn(cur, r->base, ctx);
+        cur = rend;
+    }
+    if (cur < end) fn(cur, end, ctx);
+}
+
+struct meta_search {
+    uint64_t need, found;
+};
+
+static void meta_fit(uint64_t lo, uint64_t hi, void *ctx) {
+    struct meta_search *m = ctx;
+    if (!m->found && hi - lo >= m->need) m->found = lo;
+}
+
+static void add_free(uint64_t lo, uint64_t hi, void *ctx) {
+    (void)ctx;
+    zx_status_t st = buddy_add_range(&kbuddy, pa(lo), pa(hi));
+    if (st != ZX_OK) panic("page_alloc: buddy_add_range(%p, %p) = %d", (void *)lo, (void *)hi, st);
+}
+
+void page_alloc_init(const struct dt_info *dt, const struct page_reservation *extra, unsigned n_extra) {
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (unsigned i = 0; i < dt->n_memory; i++) {
+        const struct dt_range *m = &dt->memory[i];
+        if (m->size == 0 || m->base + m->size < m->base) continue;
+        if (m->base < lo) lo = m->base;
+        if (m->base + m->size > hi) hi = m->base + m->size;
+    }
+    if (lo >= hi) panic("page_alloc: the device tree reports no memory");
+    lo = page_round_down(lo);
+    hi = page_round_up(hi);
+
+    for (unsigned i = 0; i < n_extra; i++) reserve(extra[i].base, extra[i].size, extra[i].what);
+    for (unsigned i = 0; i < dt->n_reserved; i++)
+        reserve(dt->reserved[i].base, dt->reserved[i].size, dt->reserved[i].name);
+
+    uint64_t npages = (hi - lo) >> PAGE_SHIFT;
+    if (npages >= UINT32_MAX) panic("page_alloc: %lu pages of RAM is more than supported", npages);
+    struct meta_search ms = {page_round_up(buddy_meta_size(npages)), 0};
+    for (unsigned i = 0; i < dt->n_memory && !ms.found; i++)
+        for_each_free_piece(dt->memory[i].base, dt->memory[i].size, meta_fit, &ms);
+    if (!ms.found) panic("page_alloc: no room for %lu bytes of frame metadata", ms.need);
+    for (uint64_t p = ms.found & ~((1ull << 30) - 1); p < ms.found + ms.need; p += 1ull << 30)
+        early_physmap_add(p);
+    reserve(ms.found, ms.need, "frame metadata");
+
+    buddy_init(&kbuddy, pa(lo), npages, physmap_va(pa(ms.found)));
+    for (unsigned i = 0; i < dt->n_memory; i++)
+        for_each_free_piece(dt->memory[i].base, dt->memory[i].size, add_free, 0);
+}
+
+zx_status_t page_alloc(unsigned order, paddr_t *out) { return buddy_alloc(&kbuddy, order, out); }
+
+void page_free(paddr_t p, unsigned order) {
+    zx_status_t st = buddy_free(&kbuddy, p, order);
+    if (st == ZX_ERR_BAD_STATE) panic("page_free: double free of %p (order %u)", (void *)pa_val(p), order);
+    if (st != ZX_OK) panic("page_free: foreign address %p (order %u): %d", (void *)pa_val(p), order, st);
+}
+
+static zx_status_t pt_frame_alloc(void *ctx, paddr_t *out) {
+    (void)ctx;
+    return page_alloc(0, out);
+}
+
+static void pt_frame_free(void *ctx, paddr_t p) {
+    (void)ctx;
+    page_free(p, 0);
+}
+
+const struct pt_allocator page_pt_allocator = {pt_frame_alloc, pt_frame_free, 0};

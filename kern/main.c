@@ -1,0 +1,172 @@
+// Kernel main: from the boot hart's first C instruction to the idle loop.
+//
+// Order matters: SBI console, device tree, page allocator, final page
+// tables, a guarded stack, then the DT console and everything else.
+#include <stdint.h>
+
+#include "boot/early.h"
+#include "boot/layout.h"
+#include "kern/bootargs.h"
+#include "kern/console.h"
+#include "kern/hart.h"
+#include "kern/panic.h"
+#include "kern/printf.h"
+#include "kern/riscv.h"
+#include "kern/sbi.h"
+#include "kern/selftest.h"
+#include "kern/shutdown.h"
+#include "kern/string.h"
+#include "kern/timer.h"
+#include "kern/trap.h"
+#include "mm/kaspace.h"
+#include "mm/page_alloc.h"
+#include "mm/physmap.h"
+#include "platform/board.h"
+#include "platform/dt.h"
+
+#define DTB_MAX_SIZE (2u << 20)
+
+struct hart harts[HART_MAX];
+static struct dt_info dt;
+static uint64_t boot_instret_entry;  // instret at the first kernel instruction
+static uint64_t boot_instret_kmain;
+static uint64_t boot_load_pa, boot_dtb_pa;
+static uint8_t emergency_stack[8192] __attribute__((aligned(16)));
+
+extern char boot_stack_bottom[], boot_stack_top[];
+extern char __kernel_start[], __text_end[], __rodata_end[], __data_start[], __bss_start[], __kernel_end[];
+void call_on_stack(uint64_t top, void (*fn)(void));
+
+static void kmain_on_kstack(void) __attribute__((noreturn));
+
+static uint32_t be32(const uint8_t *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void read_device_tree(uint64_t dtb_pa) {
+    uint64_t head;
+    if (dtb_pa == 0 || (dtb_pa & 7)) panic("no usable device tree pointer in a1 (%p)", (void *)dtb_pa);
+    const uint8_t *blob = physmap_va(pa(dtb_pa));
+    if (probe_read_u64((uint64_t)blob, &head)) panic("device tree at %p is not readable", (void *)dtb_pa);
+    uint32_t total = be32(blob + 4);
+    if (total > DTB_MAX_SIZE) panic("device tree at %p: totalsize %u is over 2 MiB", (void *)dtb_pa, total);
+    const char *why = "?";
+    zx_status_t st = dt_parse(blob, total, &dt, &why);
+    if (st != ZX_OK) panic("device tree at %p refused (%d): %s", (void *)dtb_pa, st, why);
+}
+
+void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa, uint64_t instret0) {
+    boot_instret_kmain = csr_read_instret();
+    boot_instret_entry = instret0;
+    boot_load_pa = load_pa;
+    boot_dtb_pa = dtb_pa;
+
+    struct hart *h = &harts[0];
+    h->hartid = (uint32_t)hartid;
+    h->index = 0;
+    h->kstack_lo = (uint64_t)boot_stack_bottom;
+    h->kstack_top = (uint64_t)boot_stack_top;
+    h->emerg_top = (uint64_t)emergency_stack + sizeof(emergency_stack);
+    __asm__ volatile("mv tp, %0" ::"r"(h));
+    trap_init_hart();
+    console_init_sbi();
+    kprintf("\nzxrv: kernel entered on hart %lu, DTB at %p, image at %p\n", hartid, (void *)dtb_pa,
+            (void *)load_pa);
+
+    read_device_tree(dtb_pa);
+    bootargs_set(dt.bootargs);
+    shutdown_set_semihosting(bootarg_flag("semihosting"));
+
+    uint64_t image_size = (uint64_t)__kernel_end - (uint64_t)__kernel_start;
+    struct page_reservation extra[3] = {
+        {load_pa, image_size, "kernel image"},
+        {dtb_pa, dt.totalsize, "device tree blob"},
+        {load_pa >= (2u << 20) ? load_pa - (2u << 20) : 0, load_pa >= (2u << 20) ? (2u << 20) : load_pa,
+         "below the kernel (firmware)"},
+    };
+    page_alloc_init(&dt, extra, 3);
+    kaspace_init(&dt, load_pa, dtb_pa);
+
+    uint64_t top, lo;
+    if (kstack_alloc(&top, &lo) != ZX_OK) panic("no memory for the boot hart's kernel stack");
+    h->kstack_top = top;
+    h->kstack_lo = lo;
+    call_on_stack(top, kmain_on_kstack);
+    __builtin_unreachable();
+}
+
+static void print_banner(void) {
+    struct buddy *b = page_buddy();
+    kprintf("\nzxrv 0.1.0: a Zircon-style microkernel for RISC-V (RV64, Sv39)\n");
+    kprintf("model:      %s\n", dt.model[0] ? dt.model : "(none)");
+    kprintf("boot hart:  %u\n", this_hart()->hartid);
+    for (unsigned i = 0; i < dt.n_cpus; i++) {
+        const struct dt_cpu *c = &dt.cpus[i];
+        const char *state = c->hartid == this_hart()->hartid ? "running (boot)" : board_hart_state(c);
+        kprintf("  hart %-3u %-8s %-12s %s\n", c->hartid, c->okay ? "okay" : "disabled",
+                c->mmu_type[0] ? c->mmu_type : "no-mmu", state);
+        kprintf("           isa %s\n", c->isa);
+    }
+    kprintf("timebase:   %lu Hz\n", dt.timebase_frequency);
+    kprintf("bootargs:   \"%s\"\n", dt.bootargs);
+    kprintf("console:    %s (stdout-path %s)\n", console_driver_name(),
+            dt.stdout_path[0] ? dt.stdout_path : "(none)");
+    kprintf("memory:\n");
+    for (unsigned i = 0; i < dt.n_memory; i++)
+        kprintf("  [%p, %p) %lu MiB\n", (void *)dt.memory[i].base,
+                (void *)(dt.memory[i].base + dt.memory[i].size), dt.memory[i].size >> 20);
+    kprintf("reserved:\n");
+    for (unsigned i = 0; i < page_reserved_count; i++)
+        kprintf("  [%p, %p) %s\n", (void *)page_reserved[i].base,
+                (void *)(page_reserved[i].base + page_reserved[i].size), page_reserved[i].what);
+    kprintf("mmio resource map (%u ranges%s):\n", dt.n_mmio, dt.truncated ? ", TRUNCATED" : "");
+    for (unsigned i = 0; i < dt.n_mmio; i++) {
+        const struct dt_mmio *m = &dt.mmio[i];
+        kprintf("  [%p, %p) %-28s %s%s\n", (void *)m->base, (void *)(m->base + m->size), m->path,
+                m->compatible, (m->flags & DT_MMIO_INTC) ? " [intc]" : "");
+    }
+    kprintf("free pages: %lu (%lu MiB); blocks by order:", buddy_free_pages(b), buddy_free_pages(b) >> 8);
+    for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++) kprintf(" %u:%lu", o, buddy_free_blocks(b, o));
+    kprintf("\n");
+    uint64_t ks = (uint64_t)__kernel_start;
+    kprintf("kernel:     pa %p, text %lu KiB, rodata %lu KiB, data %lu KiB, bss %lu KiB\n",
+            (void *)boot_load_pa, ((uint64_t)__text_end - ks) >> 10,
+            ((uint64_t)__rodata_end - (uint64_t)__text_end) >> 10,
+            ((uint64_t)__bss_start - (uint64_t)__data_start) >> 10,
+            ((uint64_t)__kernel_end - (uint64_t)__bss_start) >> 10);
+    kprintf("paging:     Sv39, %u ASID bits, kernel ASID 0; stack guard below %p\n", kaspace_asid_bits(),
+            (void *)this_hart()->kstack_lo);
+    kprintf("timer:      %s at %u Hz\n", timer_method(), timer_hz());
+    kprintf("shutdown:   %s\n", shutdown_method());
+    uint64_t now = csr_read_instret();
+    kprintf("boot:       %lu instructions from kernel entry to banner (%lu before the kernel)\n",
+            now - boot_instret_entry, boot_instret_entry);
+}
+
+static void kmain_on_kstack(void) {
+    board_attach_console(&dt);
+    board_attach_poweroff(&dt);
+
+    unsigned hz = (unsigned)bootarg_uint("timer.hz", 100);
+    bool sstc = board_hart_has_ext(&dt, this_hart()->hartid, "sstc");
+    if (!timer_init(dt.timebase_frequency, hz, sstc) && !timer_init(dt.timebase_frequency, 100, sstc))
+        panic("timer: no usable timebase-frequency in the device tree");
+    irq_enable();
+
+    print_banner();
+    (void)boot_instret_kmain;
+    (void)boot_dtb_pa;
+
+    if (bootarg_flag("test")) {
+        int failed = selftest_run(&dt);
+        machine_exit(failed ? 1 : 0);
+    }
+    char what[16];
+    if (bootarg_value("panic", what, sizeof(what))) selftest_provoke_panic(what);
+    if (bootarg_flag("poweroff")) {
+        kprintf("poweroff requested\n");
+        machine_exit(0);
+    }
+    kprintf("zxrv: nothing to run yet (user space arrives with the next issue); idling.\n");
+    for (;;) wfi();
+}

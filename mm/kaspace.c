@@ -1,0 +1,104 @@
+// The kernel address space (see mm/kaspace.h).
+//
+// Lock order: kaspace_lk, then the pt lock, then the buddy lock.
+#include "mm/kaspace.h"
+
+#include "boot/layout.h"
+#include "kern/panic.h"
+#include "kern/riscv.h"
+#include "kern/spinlock.h"
+#include "mm/page_alloc.h"
+#include "mm/physmap.h"
+#include "mm/tlb.h"
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+static struct pt kpt;
+static unsigned asid_bits;
+static struct spinlock kaspace_lk = SPINLOCK_INIT("kaspace");
+static uint64_t mmio_next = MMIO_WINDOW_BASE;
+static uint64_t kstack_next = KSTACK_WINDOW_BASE;
+
+struct pt *kaspace_pt(void) { return &kpt; }
+unsigned kaspace_asid_bits(void) { return asid_bits; }
+
+static void kmap(uint64_t v, uint64_t p, uint64_t len, unsigned flags, const char *what) {
+    zx_status_t st = pt_map(&kpt, va(v), pa(p), len, flags | PT_GLOBAL);
+    if (st != ZX_OK) panic("kaspace: mapping %s (%p -> %p, %lx) failed: %d", what, (void *)v, (void *)p, len, st);
+}
+
+static int covered_by_memory(const struct dt_info *dt, uint64_t base, uint64_t end) {
+    for (unsigned i = 0; i < dt->n_memory; i++)
+        if (base >= dt->memory[i].base && end <= dt->memory[i].base + dt->memory[i].size) return 1;
+    return 0;
+}
+
+void kaspace_init(const struct dt_info *dt, uint64_t load_pa, uint64_t dtb_pa) {
+    zx_status_t st = pt_init(&kpt, &page_pt_allocator, 0);
+    if (st != ZX_OK) panic("kaspace: no memory for the root table");
+
+    uint64_t start = (uint64_t)__kernel_start;
+    uint64_t text = (uint64_t)__text_end - start;
+    uint64_t ro = (uint64_t)__rodata_end - start;
+    uint64_t all = (uint64_t)__kernel_end - start;
+    kmap(start, load_pa, text, PT_READ | PT_EXEC | PT_SMALL, "kernel text");
+    kmap(start + text, load_pa + text, ro - text, PT_READ | PT_SMALL, "kernel rodata");
+    kmap(start + ro, load_pa + ro, all - ro, PT_READ | PT_WRITE | PT_SMALL, "kernel data/bss");
+
+    for (unsigned i = 0; i < dt->n_memory; i++) {
+        uint64_t b = page_round_up(dt->memory[i].base);
+        uint64_t e = page_round_down(dt->memory[i].base + dt->memory[i].size);
+        if (e > b && e <= PHYSMAP_SIZE) kmap(PHYSMAP_BASE + b, b, e - b, PT_READ | PT_WRITE, "direct map");
+    }
+    uint64_t db = page_round_down(dtb_pa), de = page_round_up(dtb_pa + dt->totalsize);
+    if (!covered_by_memory(dt, db, de)) kmap(PHYSMAP_BASE + db, db, de - db, PT_READ, "DTB");
+
+    // Find the ASID width: write all ones, read back what sticks.
+    uint64_t satp = pt_satp(&kpt);
+    csr_write_satp(satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+    uint64_t got = (csr_read_satp() >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+    csr_write_satp(satp);  // the kernel table runs as ASID 0; its mappings are global
+    tlb_flush_all();
+    asid_bits = (unsigned)__builtin_popcountll(got);
+}
+
+void *ioremap(uint64_t base, uint64_t size) {
+    if (size == 0 || base + size < base) return 0;
+    uint64_t pb = page_round_down(base), pe = page_round_up(base + size);
+    uint64_t f = spin_lock_irqsave(&kaspace_lk);
+    uint64_t v = mmio_next;
+    if (pe - pb > MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE - v) {
+        spin_unlock_irqrestore(&kaspace_lk, f);
+        return 0;
+    }
+    zx_status_t st = pt_map(&kpt, va(v), pa(pb), pe - pb, PT_READ | PT_WRITE | PT_GLOBAL | PT_SMALL);
+    if (st == ZX_OK) mmio_next = v + (pe - pb);
+    spin_unlock_irqrestore(&kaspace_lk, f);
+    return st == ZX_OK ? (void *)(v + (base - pb)) : 0;
+}
+
+zx_status_t kstack_alloc(uint64_t *out_top, uint64_t *out_lo) {
+    paddr_t frames;
+    _Static_assert((KSTACK_PAGES & (KSTACK_PAGES - 1)) == 0, "KSTACK_PAGES must be a power of two");
+    unsigned order = (unsigned)__builtin_ctz(KSTACK_PAGES);
+    zx_status_t st = page_alloc(order, &frames);
+    if (st != ZX_OK) return st;
+    uint64_t f = spin_lock_irqsave(&kaspace_lk);
+    uint64_t span = (KSTACK_PAGES + 1) * PAGE_SIZE;
+    if (span > KSTACK_WINDOW_BASE + KSTACK_WINDOW_SIZE - kstack_next) {
+        spin_unlock_irqrestore(&kaspace_lk, f);
+        page_free(frames, order);
+        return ZX_ERR_NO_RESOURCES;
+    }
+    uint64_t lo = kstack_next + PAGE_SIZE;  // the page at kstack_next stays unmapped: the guard
+    st = pt_map(&kpt, va(lo), frames, KSTACK_PAGES * PAGE_SIZE, PT_READ | PT_WRITE | PT_GLOBAL | PT_SMALL);
+    if (st == ZX_OK) kstack_next += span;
+    spin_unlock_irqrestore(&kaspace_lk, f);
+    if (st != ZX_OK) {
+        page_free(frames, order);
+        return st;
+    }
+    *out_lo = lo;
+    *out_top = lo + KSTACK_PAGES * PAGE_SIZE;
+    return ZX_OK;
+}

@@ -1,0 +1,26 @@
+// The kernel address space: the final kernel page table, the MMIO window
+// and guarded kernel stacks (layout in boot/layout.h).
+#ifndef MM_KASPACE_H
+#define MM_KASPACE_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "mm/pt.h"
+#include "platform/dt.h"
+
+// Build the final table (image with per-section permissions, direct map of
+// all RAM and of the DTB), detect ASID support, and switch to it.
+void kaspace_init(const struct dt_info *dt, uint64_t load_pa, uint64_t dtb_pa);
+
+struct pt *kaspace_pt(void);
+unsigned kaspace_asid_bits(void);
+
+// Map `size` bytes of device registers at physical `base` (page granular,
+// uncached by the platform's PMAs) into the MMIO window. Returns the virtual
+// address of `base`, or 0 if the window is full or the range is bad.
+void *ioremap(uint64_t base, uint64_t size);
+
+// A kernel stack of KSTACK_PAGES pages with an unmapped guard page below it.
+zx_status_t kstack_alloc(uint64_t *out_top, uint64_t *out_lo);
+#endif

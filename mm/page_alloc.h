@@ -1,0 +1,41 @@
+// The kernel's page-frame allocator: one buddy allocator (mm/buddy.h) over
+// the span of all RAM the device tree reports, fed with RAM minus every
+// reservation (kernel image, DTB, /memreserve/, /reserved-memory, the 2 MiB
+// below the kernel, the allocator's own metadata).
+#ifndef MM_PAGE_ALLOC_H
+#define MM_PAGE_ALLOC_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "mm/addr.h"
+#include "mm/buddy.h"
+#include "mm/pt.h"
+#include "platform/dt.h"
+
+#define PAGE_ALLOC_MAX_RESERVED (DT_MAX_RESERVED + 8)
+
+struct page_reservation {
+    uint64_t base, size;
+    const char *what;
+};
+
+// Every range the allocator keeps out, for the banner (valid after init).
+extern struct page_reservation page_reserved[PAGE_ALLOC_MAX_RESERVED];
+extern unsigned page_reserved_count;
+
+// Build the allocator. `extra` are the kernel's own reservations. Runs on the
+// boot page tables: it adds the direct-map gigapages it needs through
+// boot/early.h. Panics if no RAM is usable.
+void page_alloc_init(const struct dt_info *dt, const struct page_reservation *extra, unsigned n_extra);
+
+zx_status_t page_alloc(unsigned order, paddr_t *out);
+// Free a block; a double or foreign free is a kernel bug and panics.
+void page_free(paddr_t p, unsigned order);
+
+// The allocator itself, for counters and self-tests.
+struct buddy *page_buddy(void);
+
+// Table frames for mm/pt.c, taken from and returned to this allocator.
+extern const struct pt_allocator page_pt_allocator;
+#endif

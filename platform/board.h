@@ -1,0 +1,21 @@
+// What differs between boards, decided from the device tree: which console
+// driver to use, the power-off device, hart states and ISA extensions.
+#ifndef PLATFORM_BOARD_H
+#define PLATFORM_BOARD_H
+
+#include <stdbool.h>
+
+#include "platform/dt.h"
+
+// Map the /chosen/stdout-path UART and switch the console to it; stay on
+// the SBI console (with a message) if it is missing or unsupported.
+void board_attach_console(const struct dt_info *dt);
+// Map a "sifive,test0" device for machine_exit(), if the DT has one.
+void board_attach_poweroff(const struct dt_info *dt);
+// "stopped (parked)", "started", ... from SBI HSM for a hart that is not ours.
+const char *board_hart_state(const struct dt_cpu *c);
+// True if hart `hartid`'s riscv,isa string lists multi-letter extension `ext`.
+bool board_hart_has_ext(const struct dt_info *dt, unsigned hartid, const char *ext);
+// The same test on one ISA string (exposed for self-tests).
+bool isa_has_ext(const char *isa, const char *ext);
+#endif
