@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""The test runner behind tools/test (which installs packages and builds first).
+
+Runs, printing one line per test:
+  1. the host unit tests (meson test: allocator, page tables, device tree);
+  2. build checks (Image header, symbol table consistency);
+  3. QEMU smoke tests: boots on virt under each firmware and hart count, on
+     sifive_u, the panic paths, and the board chain through U-Boot.
+Ends with "N passed, M failed"; exit status 1 if anything failed.
+Logs: BUILD/test-logs/NAME.log.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FW = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+
+SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
+BANNER = [r"zxrv 0\.1\.0", r"mmio resource map \(\d+ ranges", r"free pages: \d+"]
+
+
+def qemu_case(name, machine="virt", smp=1, mem="512M", fw="default", append="test",
+              status=0, expect=(), reject=(), timeout=60, extra=(), semihosting=False):
+    return dict(kind="run", name=name, machine=machine, smp=smp, mem=mem, fw=fw, append=append,
+                status=status, expect=list(expect), reject=list(reject), timeout=timeout,
+                extra=list(extra), semihosting=semihosting)
+
+
+def qemu_cases():
+    cases = []
+    virt_expect = BANNER + [SELFTEST_OK, r"model:\s+riscv-virtio,qemu", r"ns16550a", r"sifive,test0"]
+    for fw in ("default", "jump", "dynamic"):
+        for smp in (1, 4):
+            cases.append(qemu_case(f"qemu-virt-{fw}-smp{smp}", fw=fw, smp=smp, expect=virt_expect))
+    cases.append(qemu_case("qemu-virt-default-smp8-2G", smp=8, mem="2G", expect=virt_expect))
+    cases.append(qemu_case("qemu-virt-jump-smp2-128M", fw="jump", smp=2, mem="128M", expect=virt_expect))
+    cases.append(qemu_case("qemu-virt-dynamic-smp8-2G", fw="dynamic", smp=8, mem="2G", expect=virt_expect))
+    cases.append(qemu_case("qemu-virt-semihosting-exit", semihosting=True, append="test",
+                           expect=virt_expect + [r"shutdown:\s+semihosting"]))
+    sifive_expect = BANNER + [SELFTEST_OK, r"model:\s+SiFive HiFive Unleashed", r"sifive,uart0",
+                              r"shutdown:\s+semihosting"]
+    cases.append(qemu_case("qemu-sifive_u-smp2", machine="sifive_u", smp=2, mem="1G",
+                           expect=sifive_expect, semihosting=True))
+    cases.append(qemu_case("qemu-sifive_u-smp5", machine="sifive_u", smp=5, mem="2G",
+                           expect=sifive_expect, semihosting=True))
+    cases.append(qemu_case("qemu-sifive_u-jump-smp3", machine="sifive_u", smp=3, mem="1G", fw="jump",
+                           expect=sifive_expect, semihosting=True))
+    panic_expect = [r"KERNEL PANIC", r"scause 0x000000000000000f \(store/AMO page fault\)",
+                    r"stval  0x000000000dead000", r"backtrace:", r"selftest_provoke_panic\+0x",
+                    r"kmain_on_kstack\+0x", r"ra 0x", r"s11 0x", r"exit status 3"]
+    cases.append(qemu_case("qemu-virt-panic-fault", append="panic=fault", status=3, expect=panic_expect))
+    cases.append(qemu_case("qemu-sifive_u-panic-fault", machine="sifive_u", smp=2, mem="1G",
+                           append="panic=fault", status=3, expect=panic_expect, semihosting=True))
+    cases.append(qemu_case("qemu-virt-panic-stack-guard", append="panic=stack", status=3,
+                           expect=[r"kernel stack overflow \(guard page hit\)", r"recurse\+0x"]))
+    cases.append(qemu_case("qemu-virt-panic-assert", append="panic=assert", status=3,
+                           expect=[r"assertion failed: what\[0\] == 'x'", r"backtrace:"]))
+    cases.append(qemu_case("qemu-virt-poweroff", append="poweroff timer.hz=250", status=0,
+                           expect=BANNER + [r"timer:\s+\S+ at 250 Hz", r"poweroff requested"]))
+    cases.append(qemu_case("qemu-virt-elf", append="test", expect=virt_expect, extra=["--elf"]))
+    cases.append(dict(kind="uboot", name="qemu-virt-uboot-extlinux-booti", timeout=120,
+                      expect=[r"U-Boot 20\d\d", r"extlinux", r"zxrv 0\.1\.0", SELFTEST_OK]))
+    return cases
+
+
+def log_path(build, name):
+    d = os.path.join(build, "test-logs")
+    os.makedirs(d, exist_ok=True)
+    return os.path.join(d, name + ".log")
+
+
+def run_qemu(build, c):
+    cmd = [os.path.join(ROOT, "tools", "run"), "--dry-run", "--machine", c["machine"], "--smp", str(c["smp"]),
+           "--mem", c["mem"], "--firmware", c["fw"], "--append", c["append"]]
+    if c["semihosting"]:
+        cmd.append("--semihosting")
+    cmd += [x for x in c["extra"] if x.startswith("--")]
+    env = dict(os.environ, ZXRV_BUILD=build)
+    line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
+    return run_cmd(build, c, ["bash", "-c", "exec " + line])
+
+
+def run_uboot(build, c):
+    out = os.path.join(build, "boot-test")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkboot"), "--build", build,
+                        "--append", "test", "--out", out], capture_output=True, text=True)
+    if r.returncode != 0:
+        return False, "mkboot failed: " + r.stderr.strip()[-300:], 0.0
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-m", "512M", "-smp", "2", "-nographic",
+           "-bios", "default", "-kernel", UBOOT,
+           "-drive", f"file={os.path.join(out, 'disk.img')},format=raw,if=virtio"]
+    c = dict(c, status=0, reject=[])
+    return run_cmd(build, c, cmd)
+
+
+def run_cmd(build, c, cmd):
+    t0 = time.time()
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=c["timeout"])
+        out, status = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode("utf-8", "replace")
+        status = None
+    dt = time.time() - t0
+    with open(log_path(build, c["name"]), "w") as f:
+        f.write("$ " + " ".join(cmd) + "\n" + out)
+    if status is None:
+        return False, f"timed out after {c['timeout']}s", dt
+    if status != c["status"]:
+        return False, f"exit status {status}, expected {c['status']}", dt
+    for pat in c["expect"]:
+        if not re.search(pat, out):
+            return False, f"output lacks /{pat}/", dt
+    for pat in c.get("reject", []):
+        if re.search(pat, out):
+            return False, f"output has /{pat}/", dt
+    return True, "", dt
+
+
+def check_image_header(build):
+    with open(os.path.join(build, "Image"), "rb") as f:
+        data = f.read()
+    code0, code1, text_offset, image_size, flags, version, res1, res2, magic, magic2, res3 = \
+        struct.unpack_from("<IIQQQIIQ8sII", data, 0)
+    problems = []
+    if code0 & 0x3 != 0x3 or code0 & 0x7f != 0x6f:
+        problems.append(f"code0 {code0:#x} is not an uncompressed jal")
+    if text_offset != 0x200000:
+        problems.append(f"text_offset {text_offset:#x}")
+    if image_size < len(data) or image_size % 4096:
+        problems.append(f"image_size {image_size:#x} vs file {len(data):#x}")
+    if flags & 1:
+        problems.append("flags say big endian")
+    if version != 2:
+        problems.append(f"version {version:#x}")
+    if magic != b"RISCV\0\0\0" or magic2 != 0x05435352:
+        problems.append(f"magic {magic!r} {magic2:#x}")
+    return (not problems), "; ".join(problems)
+
+
+def text_symbols(build, elf):
+    out = subprocess.run(["riscv64-unknown-elf-nm", "-n", "--defined-only", os.path.join(build, elf)],
+                         check=True, capture_output=True, text=True).stdout
+    return [tuple(l.split()[::2]) for l in out.splitlines() if len(l.split()) == 3 and l.split()[1] in "tT"]
+
+
+def check_ksyms(build):
+    a, b = text_symbols(build, "kernel-stage1.elf"), text_symbols(build, "kernel.elf")
+    if a != b:
+        return False, "text symbols differ between the two link passes"
+    return True, ""
+
+
+def check_elf_wx(build):
+    out = subprocess.run(["riscv64-unknown-elf-readelf", "-lW", os.path.join(build, "kernel.elf")],
+                         check=True, capture_output=True, text=True).stdout
+    for l in out.splitlines():
+        if l.strip().startswith("LOAD") and "W" in l.split()[-2] and "E" in l.split()[-2]:
+            return False, "a LOAD segment is writable and executable: " + l.strip()
+    return True, ""
+
+
+def host_tests(build, only):
+    r = subprocess.run(["meson", "test", "-C", build, "--no-rebuild", "--print-errorlogs"],
+                       capture_output=True, text=True)
+    results = []
+    path = os.path.join(build, "meson-logs", "testlog.json")
+    if os.path.exists(path):
+        for line in open(path):
+            t = json.loads(line)
+            if only and only not in t["name"]:
+                continue
+            ok = t["result"] == "OK"
+            why = "" if ok else f"{t['result']} (see {path} / meson-logs/testlog.txt)"
+            results.append((f"host:{t['name']}", ok, why, t.get("duration", 0.0)))
+    if not results and r.returncode != 0:
+        results.append(("host:meson-test", False, r.stdout[-500:] + r.stderr[-500:], 0.0))
+    return results
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--jobs", type=int, default=2)
+    a = ap.parse_args()
+    passed = failed = 0
+
+    def report(name, ok, why, dt):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+            print(f"PASS {name} ({dt:.1f}s)", flush=True)
+        else:
+            failed += 1
+            print(f"FAIL {name} ({dt:.1f}s): {why}", flush=True)
+
+    for name, ok, why, dt in host_tests(a.build, a.only):
+        report(name, ok, why, dt)
+    for name, fn in (("build:image-header", check_image_header), ("build:ksyms-stable", check_ksyms),
+                     ("build:elf-no-wx-segment", check_elf_wx)):
+        if a.only and a.only not in name:
+            continue
+        t0 = time.time()
+        ok, why = fn(a.build)
+        report(name, ok, why, time.time() - t0)
+
+    cases = [c for c in qemu_cases() if not a.only or a.only in c["name"]]
+    if a.quick:
+        cases = cases[:1]
+
+    def run(c):
+        return run_uboot(a.build, c) if c["kind"] == "uboot" else run_qemu(a.build, c)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        futs = {ex.submit(run, c): c for c in cases}
+        for f in concurrent.futures.as_completed(futs):
+            c = futs[f]
+            try:
+                ok, why, dt = f.result()
+            except Exception as e:  # a broken runner is a failure, not a crash
+                ok, why, dt = False, f"runner error: {e}", 0.0
+            if not ok:
+                why += f" [log: {log_path(a.build, c['name'])}]"
+            report(c["name"], ok, why, dt)
+
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
