@@ -14,6 +14,7 @@
 #include "kern/timer.h"
 #include "kern/trap.h"
 #include "mm/kaspace.h"
+#include "mm/kheap.h"
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
 #include "platform/board.h"
@@ -215,6 +216,27 @@ static bool test_timer(const struct dt_info *dt) {
     return true;
 }
 
+static bool test_kheap(const struct dt_info *dt) {
+    static void *blocks[600];
+    struct kheap_stats s0, s1;
+    kheap_stats(&s0);
+    uint64_t free0 = buddy_free_pages(page_buddy());
+    for (unsigned i = 0; i < 600; i++) {
+        size_t sz = (i * 37) % 3000 + 1;
+        blocks[i] = kzalloc(sz);
+        CHECK(blocks[i] != 0 && ((uintptr_t)blocks[i] & 15) == 0);
+        for (size_t j = 0; j < sz; j++) CHECK(((uint8_t *)blocks[i])[j] == 0);
+        memset(blocks[i], 0xa5, sz);
+    }
+    for (unsigned i = 0; i < 600; i += 2) kfree(blocks[i]);
+    for (unsigned i = 1; i < 600; i += 2) kfree(blocks[i]);
+    kheap_stats(&s1);
+    CHECK(s1.live_blocks == s0.live_blocks && s1.live_bytes == s0.live_bytes);
+    CHECK(s1.slab_pages == s0.slab_pages);
+    CHECK(buddy_free_pages(page_buddy()) == free0);
+    return true;
+}
+
 static bool test_isa_parse(const struct dt_info *dt) {
     CHECK(isa_has_ext("rv64imafdch_zicsr_sstc", "sstc"));
     CHECK(!isa_has_ext("rv64imafdch_zicsr_sstcx", "sstc"));
@@ -245,6 +267,7 @@ int selftest_run(const struct dt_info *dt) {
     run_case("allocator avoids reservations", test_allocator_respects_reservations, dt);
     run_case("device-tree mmio map", test_dt_map, dt);
     run_case("deliberate trap recovered", test_trap_recovery, dt);
+    run_case("kernel heap", test_kheap, dt);
     run_case("timer ticks", test_timer, dt);
     kprintf("selftest: %d passed, %d failed\n", st_passed, st_failed);
     return st_failed;

@@ -29,6 +29,11 @@
 #define BUDDY_MAX_ORDER 10u  // orders 0..10: 4 KiB .. 4 MiB
 #define BUDDY_NONE UINT32_MAX
 
+// struct buddy_frame.state
+#define BUDDY_STATE_RESERVED 0u   // never released, or not RAM
+#define BUDDY_STATE_FREE 1u       // part of a free block
+#define BUDDY_STATE_ALLOCATED 2u  // part of an allocated block
+
 struct buddy_frame {
     uint32_t next, prev;  // free-list links (frame indices), BUDDY_NONE at ends
     uint8_t order;        // block order, meaningful on a block's head frame
