@@ -139,7 +139,8 @@ static void print_banner(void) {
     kprintf("timer:      %s at %u Hz\n", timer_method(), timer_hz());
     kprintf("shutdown:   %s\n", shutdown_method());
     uint64_t now = csr_read_instret();
-    kprintf("boot:       %lu instructions from kernel entry to banner (%lu before the kernel)\n",
+    kprintf("boot:       instret %lu from kernel entry to banner, %lu before the kernel"
+            " (instructions under -icount; host time otherwise)\n",
             now - boot_instret_entry, boot_instret_entry);
 }
 

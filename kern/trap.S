@@ -79,6 +79,7 @@ save:
     mv      s0, zero                      /* backtraces stop at the trap */
     mv      a0, sp
     call    trap_handle
+    mv      a0, sp
 
     .globl trap_return
 trap_return:                               /* a0 = frame */

@@ -59,7 +59,8 @@ void kaspace_init(const struct dt_info *dt, uint64_t load_pa, uint64_t dtb_pa) {
     uint64_t got = (csr_read_satp() >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
     csr_write_satp(satp);  // the kernel table runs as ASID 0; its mappings are global
     tlb_flush_all();
-    asid_bits = (unsigned)__builtin_popcountll(got);
+    asid_bits = 0;
+    for (; got & 1; got >>= 1) asid_bits++;  // implemented ASID bits are the low ones
 }
 
 void *ioremap(uint64_t base, uint64_t size) {
