@@ -38,6 +38,7 @@ struct hart {
     uint32_t hartid;       // the hardware hart id (a0 at entry)
     uint32_t index;        // dense index (0 = boot hart)
     uint64_t ticks;        // timer interrupts taken on this hart
+    uint64_t last_spurious_va;  // kernel fault retried after a fence (kern/trap.c)
 };
 
 _Static_assert(offsetof(struct hart, scratch0) == HART_SCRATCH0, "trap.S offsets");

@@ -35,22 +35,18 @@ void backtrace_print(uint64_t pc, uint64_t ra, uint64_t fp) {
         print_sym(pc);
     }
     // RISC-V GCC frame: fp = caller's sp; [fp-8] = ra, [fp-16] = caller's fp.
-    // A leaf function may not save ra, so fall back to the live ra once.
-    bool used_ra = false;
+    // A leaf function may not save ra: then, in the first frame only, [fp-8]
+    // holds the caller's fp and the return address is still in ra.
     for (int depth = 0; fp && depth < 32; depth++) {
         uint64_t saved_ra, saved_fp;
         if ((fp & 7) || probe_read_u64(fp - 8, &saved_ra) || probe_read_u64(fp - 16, &saved_fp)) break;
-        if (!ksym_lookup(saved_ra, 0) && ra && !used_ra) {
-            // Leaf frame: [fp-8] held the caller's fp, not a return address.
-            used_ra = true;
-            kprintf("  #%d ", n++);
-            print_sym(ra);
+        if (!ksym_lookup(saved_ra, 0)) {
+            if (depth != 0 || !ra || !ksym_lookup(ra, 0)) break;
             saved_fp = saved_ra;
-        } else {
-            if (!ksym_lookup(saved_ra, 0)) break;
-            kprintf("  #%d ", n++);
-            print_sym(saved_ra);
+            saved_ra = ra;
         }
+        kprintf("  #%d ", n++);
+        print_sym(saved_ra);
         if (saved_fp <= fp) break;
         fp = saved_fp;
     }

@@ -13,6 +13,9 @@
 #include "kern/riscv.h"
 #include "kern/timer.h"
 #include "mm/addr.h"
+#include "mm/kaspace.h"
+#include "mm/physmap.h"
+#include "mm/tlb.h"
 
 extern char trap_entry[];
 
@@ -71,6 +74,28 @@ static bool fixup_allowed(uint64_t cause) {
     }
 }
 
+// A hart may cache an invalid entry and fault on a mapping that was just
+// added (mm/pt.c does not fence invalid->valid changes). If the kernel table
+// now allows the access, fence and retry once.
+static bool kernel_fault_is_spurious(const struct trap_frame *tf) {
+    unsigned need;
+    switch (tf->scause) {
+    case EXC_LOAD_PAGE_FAULT: need = PT_READ; break;
+    case EXC_STORE_PAGE_FAULT: need = PT_READ | PT_WRITE; break;
+    case EXC_INST_PAGE_FAULT: need = PT_EXEC; break;
+    default: return false;
+    }
+    unsigned flags;
+    if (tf->stval < PHYSMAP_BASE) return false;  // kernel half only
+    if (__atomic_load_n(&kaspace_pt()->lock.locked, __ATOMIC_RELAXED)) return false;  // fault inside mm/pt.c
+    if (pt_lookup(kaspace_pt(), va(tf->stval), 0, &flags, 0) != ZX_OK || (flags & need) != need) return false;
+    struct hart *h = this_hart();
+    if (h->last_spurious_va == tf->stval) return false;  // already retried once: a real fault
+    h->last_spurious_va = tf->stval;
+    tlb_flush_page(0, va(tf->stval));
+    return true;
+}
+
 void trap_handle(struct trap_frame *tf) {
     uint64_t cause = tf->scause;
     struct hart *h = this_hart();
@@ -85,6 +110,7 @@ void trap_handle(struct trap_frame *tf) {
 
     if (!(tf->sstatus & SSTATUS_SPP)) panic_trap(tf, "trap from user mode, but user mode is not running");
 
+    if (kernel_fault_is_spurious(tf)) return;
     if (h->fault_fixup && fixup_allowed(cause)) {
         h->fault_cause = cause;
         h->fault_tval = tf->stval;
@@ -92,7 +118,9 @@ void trap_handle(struct trap_frame *tf) {
         h->fault_fixup = 0;
         return;
     }
-    if (h->kstack_lo && tf->x[2] < h->kstack_lo && tf->x[2] >= h->kstack_lo - 2 * PAGE_SIZE)
+    bool sp_in_guard = tf->x[2] < h->kstack_lo && tf->x[2] >= h->kstack_lo - 2 * PAGE_SIZE;
+    bool addr_in_guard = tf->stval < h->kstack_lo && tf->stval >= h->kstack_lo - PAGE_SIZE;
+    if (h->kstack_lo && (sp_in_guard || addr_in_guard))
         panic_trap(tf, "kernel stack overflow (guard page hit)");
     panic_trap(tf, "unhandled exception in kernel mode");
 }

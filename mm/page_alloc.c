@@ -82,8 +82,15 @@ void page_alloc_init(const struct dt_info *dt, const struct page_reservation *ex
     for (unsigned i = 0; i < dt->n_memory && !ms.found; i++)
         for_each_free_piece(dt->memory[i].base, dt->memory[i].size, meta_fit, &ms);
     if (!ms.found) panic("page_alloc: no room for %lu bytes of frame metadata", ms.need);
-    for (uint64_t p = ms.found & ~((1ull << 30) - 1); p < ms.found + ms.need; p += 1ull << 30)
-        early_physmap_add(p);
+    // mm/pt.c zeroes new table frames through the direct map while the boot
+    // table is still live: give it every gigapage of RAM (temporarily; the
+    // final table maps RAM exactly).
+    for (unsigned i = 0; i < dt->n_memory; i++) {
+        const struct dt_range *m = &dt->memory[i];
+        if (m->size == 0 || m->base + m->size < m->base || m->base + m->size > PHYSMAP_SIZE) continue;
+        for (uint64_t p = m->base & ~((1ull << 30) - 1); p < m->base + m->size; p += 1ull << 30)
+            early_physmap_add(p);
+    }
     reserve(ms.found, ms.need, "frame metadata");
 
     buddy_init(&kbuddy, pa(lo), npages, physmap_va(pa(ms.found)));

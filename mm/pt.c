@@ -222,6 +222,8 @@ static void commit_init(struct commit *c, struct pt *pt) {
 }
 
 // Fence everything recorded so far, then return the unlinked tables.
+// `global` stays set for the rest of the operation: a table unlinked later
+// may have been walked for a global leaf removed before this fence.
 static void commit_flush(struct commit *c) {
     if (c->global)
         tlb_flush_all();
@@ -233,7 +235,7 @@ static void commit_flush(struct commit *c) {
     for (unsigned i = 0; i < c->nfreed; i++) a->free(a->ctx, c->freed[i]);
     c->npages = 0;
     c->nfreed = 0;
-    c->many = c->global = c->nonleaf = false;
+    c->many = c->nonleaf = false;
 }
 
 static void commit_end(struct commit *c) {
