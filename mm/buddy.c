@@ -237,7 +237,8 @@ static const char *buddy_check_lists(const struct buddy *b) {
             if (f->state != BUDDY_STATE_FREE) return "free list: entry not FREE";
             if (!f->head) return "free list: entry not a block head";
             if (f->order != k) return "free list: entry has another order";
-            if (!buddy_block_fits(b, b->base_pfn + i, k)) return "free list: block misaligned or outside span";
+            if (!buddy_block_fits(b, b->base_pfn + i, k))
+                return "free list: block misaligned or outside span";
         }
         if (n != b->free_blocks[k]) return "free_blocks differs from the list length";
         pages += n << k;
@@ -259,7 +260,8 @@ static const char *buddy_check_block(const struct buddy *b, uint32_t i) {
         if (g->head) return "block: a head inside another block";
         if (g->next != BUDDY_NONE || g->prev != BUDDY_NONE) return "block: member frame is linked";
     }
-    if (f->state == BUDDY_STATE_FREE && f->order < BUDDY_MAX_ORDER && buddy_free_buddy(b, i, f->order) != BUDDY_NONE)
+    if (f->state == BUDDY_STATE_FREE && f->order < BUDDY_MAX_ORDER &&
+        buddy_free_buddy(b, i, f->order) != BUDDY_NONE)
         return "coalescing incomplete: a free block's buddy is free";
     return 0;
 }

@@ -62,7 +62,8 @@ void buddy_init(struct buddy *b, paddr_t base, uint64_t npages, void *meta);
 
 // Release [start, end) (page aligned, inside the span, currently RESERVED) for
 // allocation. ZX_ERR_INVALID_ARGS if misaligned or outside; ZX_ERR_BAD_STATE if
-// any frame in it was already released.
+// any frame in it was already released. On error nothing changes; an empty
+// range inside the span is accepted and changes nothing.
 zx_status_t buddy_add_range(struct buddy *b, paddr_t start, paddr_t end);
 
 // Allocate a block of 2^order pages. ZX_ERR_INVALID_ARGS if order > BUDDY_MAX_ORDER,
@@ -72,14 +73,16 @@ zx_status_t buddy_alloc(struct buddy *b, unsigned order, paddr_t *out);
 // Free a block. ZX_ERR_INVALID_ARGS for an address outside the span, not the
 // head of an allocated block, or freed with another order than it was allocated
 // with (a foreign address); ZX_ERR_BAD_STATE for a block that is already free
-// (double free). On error nothing changes.
+// (double free: p, in the span and aligned to the order, is a free frame, even
+// if its block has merged since). On error nothing changes.
 zx_status_t buddy_free(struct buddy *b, paddr_t p, unsigned order);
 
 uint64_t buddy_free_pages(struct buddy *b);
 uint64_t buddy_free_blocks(struct buddy *b, unsigned order);
 
 // Walk all metadata and free lists and check every invariant above.
-// ZX_OK or ZX_ERR_INTERNAL (with *why set to a static message).
+// ZX_OK or ZX_ERR_INTERNAL (with *why, if why is not NULL, set to a static
+// message). O(npages) under the lock with interrupts off: tests and debugging.
 zx_status_t buddy_check(struct buddy *b, const char **why);
 
 #endif
