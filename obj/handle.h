@@ -1,0 +1,69 @@
+// Per-process handle tables.
+//
+// A handle value names a slot and a generation, never 0, with the two low
+// bits set (ZX_HANDLE_FIXED_BITS_MASK), and scrambled with a per-table
+// secret so values are not guessable or sequential:
+//
+//   value = ((gen << HANDLE_INDEX_BITS | index) << 2 | 0x3) ^ (secret & ~0x3)
+//
+// (the exact packing is obj/handle.c's business; only "nonzero, low bits
+// 11, stale values refused" is promised). A slot's generation advances every
+// time it is freed, so a closed value is not silently reused: using it gives
+// ZX_ERR_BAD_HANDLE until the generation wraps.
+//
+// A handle holds one reference on its object (object_ref) and counts in its
+// handle_count (object_handle_added/removed).
+//
+// Locking: t->lock guards the table. Lock order: handle table, then object.
+#ifndef OBJ_HANDLE_H
+#define OBJ_HANDLE_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "kern/spinlock.h"
+#include "obj/object.h"
+
+struct handle_slot;
+
+struct handle_table {
+    struct spinlock lock;
+    struct handle_slot *slots;  // kzalloc'd array, grown on demand up to max
+    uint32_t cap, max, count;
+    uint32_t free_head;         // index of the first free slot, or UINT32_MAX
+    uint32_t secret;
+};
+
+// max: the most handles the table will hold. secret: per-table scrambling value.
+zx_status_t handle_table_init(struct handle_table *t, uint32_t max, uint32_t secret);
+// Close every handle (dropping their references) and free the table's memory.
+void handle_table_destroy(struct handle_table *t);
+
+// Add a handle to obj with `rights`. Takes a NEW reference on obj (the caller
+// keeps its own). ZX_ERR_NO_RESOURCES when the table is full, ZX_ERR_NO_MEMORY.
+zx_status_t handle_add(struct handle_table *t, struct object *obj, zx_rights_t rights, zx_handle_t *out);
+
+// Look up a handle. type: required object type, or ZX_OBJ_TYPE_NONE for any.
+// required: rights the handle must have. On success *out_obj gets a new
+// reference (the caller unrefs it) and *out_rights (may be NULL) the rights.
+// Errors, in this order: ZX_ERR_BAD_HANDLE (not a live handle of this table),
+// ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED.
+zx_status_t handle_get(struct handle_table *t, zx_handle_t h, zx_obj_type_t type, zx_rights_t required,
+                       struct object **out_obj, zx_rights_t *out_rights);
+
+// Remove a handle; its reference passes to the caller through *out_obj
+// (which must eventually be unref'd or handed to handle_add's caller logic).
+// ZX_ERR_BAD_HANDLE if not live.
+zx_status_t handle_remove(struct handle_table *t, zx_handle_t h, struct object **out_obj,
+                          zx_rights_t *out_rights);
+
+// Close: remove and drop the reference. ZX_ERR_BAD_HANDLE if not live.
+zx_status_t handle_close(struct handle_table *t, zx_handle_t h);
+
+// Replace atomically: remove h and add a handle to the same object with
+// new_rights (which the caller already checked). On failure to add (table
+// memory), h is still removed, as Zircon does.
+zx_status_t handle_replace(struct handle_table *t, zx_handle_t h, zx_rights_t new_rights, zx_handle_t *out);
+
+uint32_t handle_table_count(struct handle_table *t);
+#endif
