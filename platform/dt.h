@@ -84,6 +84,14 @@ struct dt_info {
 // Validate the blob at `blob` (which may be read for at most `avail` bytes) and
 // fill `out`. ZX_ERR_INVALID_ARGS / ZX_ERR_IO_DATA_INTEGRITY / ZX_ERR_OUT_OF_RANGE
 // on a bad blob, with *why pointing to a static message.
+//
+// `avail` is how many bytes at `blob` the caller vouches are mapped and
+// readable; the header's totalsize must not exceed it and nothing past
+// totalsize is ever read. A caller that does not know the size may pass the
+// header's own totalsize once it has capped it (kern/main.c: <= 2 MiB) and
+// made sure that much is mapped. `why` may be NULL; on failure *out is all
+// zero. The interpretation rules (cells, ranges, status, merging, cutting,
+// saturation) are listed at the top of platform/dt.c.
 zx_status_t dt_parse(const void *blob, size_t avail, struct dt_info *out, const char **why);
 
 #endif

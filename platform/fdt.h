@@ -4,7 +4,9 @@
 // Invariants:
 //  - fdt_open() validates the whole blob before anything else may read it:
 //    header fields, the memory reservation block, every token of the
-//    structure block (names, property names and lengths, nesting, FDT_END).
+//    structure block (node names NUL-terminated, the root's empty, the others
+//    non-empty and without '/'; property names and lengths; properties
+//    before subnodes; balanced nesting; one root; FDT_END).
 //    A refused blob gets a static message in *why.
 //  - No function ever reads outside [blob, blob + totalsize), and totalsize
 //    is never more than the `avail` the caller vouched for. Every accessor
@@ -86,11 +88,11 @@ zx_status_t fdt_next_prop(const struct fdt *f, struct fdt_prop *p);
 zx_status_t fdt_get_prop(const struct fdt *f, uint32_t node, const char *name, const uint8_t **value,
                          uint32_t *len);
 
-// The node at absolute path path[0..len) ("/soc/serial@10000000"). A
-// component without '@' also matches a node named "component@unit" (as
-// libfdt does); repeated '/' are ignored; "/" is the root. No alias lookup.
-// ZX_ERR_NOT_FOUND if there is no such node, ZX_ERR_INVALID_ARGS if the path
-// does not start with '/'.
-zx_status_t fdt_find_node(const struct fdt *f, const char *path, size_t len, uint32_t *node);
+// The node at path[0..len) below `from` (f->root for an absolute path such as
+// "/soc/serial@10000000"). A component without '@' also matches a node
+// named "component@unit" (as libfdt does); leading, repeated and trailing
+// '/' are ignored, so "/" is `from` itself. No alias lookup. ZX_ERR_NOT_FOUND
+// if there is no such node.
+zx_status_t fdt_find_node(const struct fdt *f, uint32_t from, const char *path, size_t len, uint32_t *node);
 
 #endif
