@@ -160,12 +160,13 @@ static void kmain_on_kstack(void) {
 
     if (bootarg_flag("test")) {
         int failed = selftest_run(&dt);
+        kprintf("timer ticks so far: %lu\n", timer_ticks());
         machine_exit(failed ? 1 : 0);
     }
     char what[16];
     if (bootarg_value("panic", what, sizeof(what))) selftest_provoke_panic(what);
     if (bootarg_flag("poweroff")) {
-        kprintf("poweroff requested\n");
+        kprintf("poweroff requested after %lu timer ticks\n", timer_ticks());
         machine_exit(0);
     }
     kprintf("zxrv: nothing to run yet (user space arrives with the next issue); idling.\n");
