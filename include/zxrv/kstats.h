@@ -1,0 +1,22 @@
+// Kernel counters for tests and benchmarks: zx_object_get_info on the root
+// resource with topic ZXRV_INFO_KERNEL_STATS (a private topic number, outside
+// Zircon's range) fills a zxrv_kernel_stats_t. The handle needs INSPECT.
+#ifndef ZXRV_KSTATS_H_
+#define ZXRV_KSTATS_H_
+
+#include <stdint.h>
+
+#define ZXRV_INFO_KERNEL_STATS ((uint32_t)0x7a780001u)
+
+typedef struct zxrv_kernel_stats {
+    uint64_t free_pages;     // pages free in the page allocator
+    uint64_t total_pages;    // pages the allocator manages
+    uint64_t live_objects;   // kernel objects alive (created, not destroyed)
+    uint64_t heap_bytes;     // bytes live in the kernel heap
+    uint64_t heap_blocks;    // blocks live in the kernel heap
+    uint64_t timer_ticks;    // timer interrupts on the boot hart
+    uint64_t context_switches;
+    uint64_t page_faults;    // user page faults handled
+} zxrv_kernel_stats_t;
+
+#endif
