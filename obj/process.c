@@ -28,13 +28,16 @@ static void process_destroy(struct object *o) {
 }
 
 static void process_terminate(struct process *p);
+void thread_obj_on_exit(struct thread_obj *t);
 
 static void process_zero_handles(struct object *o) {
     struct process *p = (struct process *)o;
+    // Nobody can start it any more: a process never started dies with its
+    // last handle (its unstarted threads are retired by process_kill).
     uint64_t f = spin_lock_irqsave(&p->obj.lock);
-    bool never_started = p->state == PROCESS_INITIAL && p->live_threads == 0;
+    bool never_started = p->state == PROCESS_INITIAL;
     spin_unlock_irqrestore(&p->obj.lock, f);
-    if (never_started) process_terminate(p);
+    if (never_started) process_kill(p, ZX_TASK_RETCODE_SYSCALL_KILL);
 }
 
 const struct object_ops process_ops = {ZX_OBJ_TYPE_PROCESS, "process", process_destroy, process_zero_handles};
@@ -125,7 +128,6 @@ void process_kill(struct process *p, int64_t code) {
         victim->kt = 0;
         kstack_free(kt->kstack_lo);
         page_free(pa((uint64_t)kt - PHYSMAP_BASE), 0);
-        extern void thread_obj_on_exit(struct thread_obj *t);
         thread_obj_on_exit(victim);
     }
 }

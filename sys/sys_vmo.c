@@ -58,3 +58,29 @@ zx_status_t sys_vmo_get_size(zx_handle_t handle, uptr_t size) {
     object_unref(o);
     return copy_to_user(size, &s, sizeof(s));
 }
+
+// zx_status_t zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, zx_handle_t* out)
+// vmex may be ZX_HANDLE_INVALID: the job policy ZX_POL_AMBIENT_MARK_VMO_EXEC
+// (allowed by default, and no job here denies it yet) then stands in for it.
+zx_status_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, uptr_t out) {
+    if (vmex != ZX_HANDLE_INVALID) {
+        struct object *r;
+        zx_status_t st = sys_get(vmex, ZX_OBJ_TYPE_RESOURCE, 0, &r, 0);
+        if (st != ZX_OK) {
+            handle_close(sys_handles(), handle);  // replace consumes the handle
+            return st;
+        }
+        object_unref(r);
+    }
+    struct object *o;
+    zx_rights_t have;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, 0, &o, &have);
+    if (st != ZX_OK) return st;
+    object_unref(o);
+    zx_handle_t nh;
+    st = handle_replace(sys_handles(), handle, have | ZX_RIGHT_EXECUTE, &nh);
+    if (st != ZX_OK) return st;
+    st = copy_to_user(out, &nh, sizeof(nh));
+    if (st != ZX_OK) handle_close(sys_handles(), nh);
+    return st;
+}
