@@ -28,7 +28,11 @@
 //     late as possible;
 //   - a slot's generation changes exactly when it is freed (mod 2^GEN_BITS);
 //   - a live slot holds one reference on its object (object_ref) and counts
-//     one in its handle_count (object_handle_added).
+//     one in its handle_count (object_handle_added). handle_add and
+//     handle_duplicate create both; handle_remove hands the reference over
+//     and drops the count (object_handle_removed, outside the lock);
+//     handle_take/handle_install move both out of/into the table as they are
+//     (an in-flight handle); handle_replace moves both to the new slot.
 //
 // Locking and lock order: t->lock, then the object's atomics (object_ref and
 // object_handle_added are plain atomics and may run under t->lock). Never
@@ -230,21 +234,59 @@ void handle_table_destroy(struct handle_table *t) {
     kfree(slots);
 }
 
-zx_status_t handle_add(struct handle_table *t, struct object *obj, zx_rights_t rights, zx_handle_t *out) {
-    if (!obj) return ZX_ERR_INVALID_ARGS;
-    // The slot array is allocated with t->lock dropped; if another thread
-    // changed the table meanwhile, the loop looks again (a free slot may have
-    // appeared, or the spare may be too small now).
+// How handle_add_common gets the object and what the new handle costs it.
+enum handle_add_mode {
+    HANDLE_ADD_NEW,        // handle_add: a new reference and handle_count
+    HANDLE_ADD_INSTALL,    // handle_install: the caller's in-flight handle moves in
+    HANDLE_ADD_DUPLICATE,  // handle_duplicate: the object of a live handle, checked each time round
+};
+
+// The duplicate checks, in Zircon's order, on the source slot.
+static zx_status_t handle_dup_check_locked(struct handle_table *t, zx_handle_t src, zx_rights_t rights,
+                                           struct object **out_obj, zx_rights_t *out_rights) {
+    uint32_t index;
+    struct handle_slot *s = handle_lookup_locked(t, src, &index);
+    if (!s) return ZX_ERR_BAD_HANDLE;
+    if (!(s->rights & ZX_RIGHT_DUPLICATE)) return ZX_ERR_ACCESS_DENIED;
+    if (rights == ZX_RIGHT_SAME_RIGHTS)
+        rights = s->rights;
+    else if (rights & ~s->rights)
+        return ZX_ERR_INVALID_ARGS;
+    *out_obj = s->obj;
+    *out_rights = rights;
+    return ZX_OK;
+}
+
+// Add a handle (see enum handle_add_mode). The slot array is allocated with
+// t->lock dropped; every time round the loop looks at the table afresh (a
+// slot may have been freed, the spare may be too small now, a duplicate's
+// source may be gone), so the handle is added in one critical section that
+// also saw everything it depends on. On error no handle was added or
+// removed and no count touched; single-threaded the table is untouched (with
+// racing adders, an array this call installed may stay, its new slots free).
+static zx_status_t handle_add_common(struct handle_table *t, enum handle_add_mode mode, struct object *obj,
+                                     zx_rights_t rights, zx_handle_t src, zx_handle_t *out) {
     struct handle_slot *spare = NULL;
     uint32_t spare_cap = 0;
     zx_status_t st;
     for (;;) {
         uint64_t f = spin_lock_irqsave(&t->lock);
+        struct object *o = obj;
+        zx_rights_t r = rights;
+        if (mode == HANDLE_ADD_DUPLICATE) {
+            st = handle_dup_check_locked(t, src, rights, &o, &r);
+            if (st != ZX_OK) {
+                spin_unlock_irqrestore(&t->lock, f);
+                break;
+            }
+        }
         uint32_t index = handle_free_take_locked(t);
         if (index != HANDLE_NO_SLOT) {
-            object_ref(obj);
-            object_handle_added(obj);
-            zx_handle_t h = handle_slot_fill_locked(t, index, obj, rights);
+            if (mode != HANDLE_ADD_INSTALL) {
+                object_ref(o);
+                object_handle_added(o);
+            }
+            zx_handle_t h = handle_slot_fill_locked(t, index, o, r);
             spin_unlock_irqrestore(&t->lock, f);
             *out = h;
             st = ZX_OK;
@@ -272,6 +314,20 @@ zx_status_t handle_add(struct handle_table *t, struct object *obj, zx_rights_t r
     }
     kfree(spare);
     return st;
+}
+
+zx_status_t handle_add(struct handle_table *t, struct object *obj, zx_rights_t rights, zx_handle_t *out) {
+    if (!obj) return ZX_ERR_INVALID_ARGS;
+    return handle_add_common(t, HANDLE_ADD_NEW, obj, rights, ZX_HANDLE_INVALID, out);
+}
+
+zx_status_t handle_install(struct handle_table *t, struct object *obj, zx_rights_t rights, zx_handle_t *out) {
+    if (!obj) return ZX_ERR_INVALID_ARGS;
+    return handle_add_common(t, HANDLE_ADD_INSTALL, obj, rights, ZX_HANDLE_INVALID, out);
+}
+
+zx_status_t handle_duplicate(struct handle_table *t, zx_handle_t h, zx_rights_t rights, zx_handle_t *out) {
+    return handle_add_common(t, HANDLE_ADD_DUPLICATE, NULL, rights, h, out);
 }
 
 zx_status_t handle_get(struct handle_table *t, zx_handle_t h, zx_obj_type_t type, zx_rights_t required,
@@ -317,6 +373,25 @@ zx_status_t handle_remove(struct handle_table *t, zx_handle_t h, struct object *
     spin_unlock_irqrestore(&t->lock, f);
     // The handle's reference passes to the caller; on_zero_handles may run.
     object_handle_removed(obj);
+    *out_obj = obj;
+    if (out_rights) *out_rights = rights;
+    return ZX_OK;
+}
+
+zx_status_t handle_take(struct handle_table *t, zx_handle_t h, struct object **out_obj, zx_rights_t *out_rights) {
+    uint32_t index;
+    uint64_t f = spin_lock_irqsave(&t->lock);
+    struct handle_slot *s = handle_lookup_locked(t, h, &index);
+    if (!s) {
+        spin_unlock_irqrestore(&t->lock, f);
+        return ZX_ERR_BAD_HANDLE;
+    }
+    struct object *obj = s->obj;
+    zx_rights_t rights = s->rights;
+    handle_slot_release_locked(t, index);
+    spin_unlock_irqrestore(&t->lock, f);
+    // The reference and the handle_count unit both pass to the caller: the
+    // handle is in flight, so on_zero_handles does not run.
     *out_obj = obj;
     if (out_rights) *out_rights = rights;
     return ZX_OK;

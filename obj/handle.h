@@ -94,4 +94,33 @@ zx_status_t handle_close(struct handle_table *t, zx_handle_t h);
 zx_status_t handle_replace(struct handle_table *t, zx_handle_t h, zx_rights_t new_rights, zx_handle_t *out);
 
 uint32_t handle_table_count(struct handle_table *t);
+
+// ---- Added: atomic forms of get+add and get+remove ----
+// Built from handle_get + handle_add/handle_remove in separate critical
+// sections, these would let a racing close of the source drop handle_count
+// to 0 (running on_zero_handles, e.g. a channel's peer-closed) and then
+// bring it back to 1. Here the source is checked and the change made under
+// one hold of t->lock.
+
+// zx_handle_duplicate: a new handle to h's object. rights is
+// ZX_RIGHT_SAME_RIGHTS or a subset of h's rights. Errors, in this order (as
+// Zircon): ZX_ERR_BAD_HANDLE; ZX_ERR_ACCESS_DENIED (h lacks
+// ZX_RIGHT_DUPLICATE); ZX_ERR_INVALID_ARGS (rights not a subset); then
+// ZX_ERR_NO_RESOURCES / ZX_ERR_NO_MEMORY. On error nothing changed.
+zx_status_t handle_duplicate(struct handle_table *t, zx_handle_t h, zx_rights_t rights, zx_handle_t *out);
+
+// Take h out of the table for a transfer (channel write): like handle_remove,
+// but the handle stays counted in obj->handle_count ("in flight"), so
+// on_zero_handles does not run. The caller owns the reference AND that count
+// and must end with exactly one of: handle_install (into any table), or
+// object_handle_removed(obj) then object_unref(obj) (dropping it).
+// ZX_ERR_BAD_HANDLE if not live. Calls no callback.
+zx_status_t handle_take(struct handle_table *t, zx_handle_t h, struct object **out_obj, zx_rights_t *out_rights);
+
+// Install an in-flight handle (from handle_take) into t. On success the
+// caller's reference and handle_count unit move into the table (no
+// object_ref, no object_handle_added). On error (ZX_ERR_NO_RESOURCES,
+// ZX_ERR_NO_MEMORY, ZX_ERR_INVALID_ARGS for a NULL obj) nothing changed and
+// the caller still owns the in-flight handle.
+zx_status_t handle_install(struct handle_table *t, struct object *obj, zx_rights_t rights, zx_handle_t *out);
 #endif

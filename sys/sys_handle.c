@@ -22,14 +22,13 @@ zx_status_t sys_handle_close_many(uptr_t handles, size_t num_handles) {
 
 // zx_status_t zx_handle_duplicate(zx_handle_t handle, zx_rights_t rights, zx_handle_t* out)
 zx_status_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, uptr_t out) {
-    struct object *o;
-    zx_rights_t have;
-    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_NONE, 0, &o, &have);
+    // handle_duplicate checks in Zircon's order: BAD_HANDLE, ACCESS_DENIED
+    // (no ZX_RIGHT_DUPLICATE, SYS_RIGHTS_handle_duplicate_handle), INVALID_ARGS.
+    zx_handle_t nh;
+    zx_status_t st = handle_duplicate(sys_handles(), handle, rights, &nh);
     if (st != ZX_OK) return st;
-    if (!(have & SYS_RIGHTS_handle_duplicate_handle)) st = ZX_ERR_ACCESS_DENIED;
-    else if (rights != ZX_RIGHT_SAME_RIGHTS && (rights & ~have)) st = ZX_ERR_INVALID_ARGS;
-    if (st == ZX_OK) st = sys_give_handle(o, rights == ZX_RIGHT_SAME_RIGHTS ? have : rights, out);
-    object_unref(o);
+    st = copy_to_user(out, &nh, sizeof(nh));
+    if (st != ZX_OK) handle_close(sys_handles(), nh);
     return st;
 }
 

@@ -31,14 +31,7 @@ static inline zx_status_t sys_give_handle(struct object *obj, zx_rights_t rights
 // Take a handle out of the calling process's table for transfer: the object
 // keeps counting it as a handle (in flight); *out_obj gets its reference.
 static inline zx_status_t sys_take_handle(zx_handle_t h, struct object **out_obj, zx_rights_t *out_rights) {
-    struct object *o;
-    zx_status_t st = handle_get(sys_handles(), h, ZX_OBJ_TYPE_NONE, 0, &o, 0);
-    if (st != ZX_OK) return st;
-    object_handle_added(o);  // the in-flight handle; handle_remove drops the table's count
-    st = handle_remove(sys_handles(), h, out_obj, out_rights);
-    object_unref(o);
-    if (st != ZX_OK) object_handle_removed(o);
-    return st;
+    return handle_take(sys_handles(), h, out_obj, out_rights);
 }
 
 // Drop an in-flight handle taken with sys_take_handle.
@@ -47,12 +40,11 @@ static inline void sys_drop_taken(struct object *o) {
     object_unref(o);
 }
 
-// Install an in-flight handle into `t` (consumes it). ZX_OK or the add error
-// (then the handle is dropped).
+// Install an in-flight handle into `t` (consumes it: on failure it is dropped).
 static inline zx_status_t sys_install_taken(struct handle_table *t, struct object *o, zx_rights_t rights,
                                             zx_handle_t *out) {
-    zx_status_t st = handle_add(t, o, rights, out);
-    sys_drop_taken(o);
+    zx_status_t st = handle_install(t, o, rights, out);
+    if (st != ZX_OK) sys_drop_taken(o);
     return st;
 }
 #endif
