@@ -92,7 +92,7 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             info.num_mappings = __atomic_load_n(&v->mappings, __ATOMIC_RELAXED);
             info.share_count = info.num_mappings;
             info.flags = ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE;
-            info.committed_bytes = v->committed_pages * PAGE_SIZE;
+            info.committed_bytes = vmo_committed_bytes(v);
             info.populated_bytes = info.committed_bytes;
             info.committed_private_bytes = info.committed_bytes;
             info.populated_private_bytes = info.committed_bytes;
