@@ -124,7 +124,7 @@ static void user_exception(struct trap_frame *tf) {
         process_fault_kill(tf, "page fault on an address it may not access");
         return;
     case EXC_ILLEGAL_INST:
-        process_fault_kill(tf, "illegal instruction (floating point is not available in user mode)");
+        process_fault_kill(tf, "illegal instruction (floating point is off in user mode, so FP instructions count)");
         return;
     default:
         process_fault_kill(tf, trap_cause_name(cause));

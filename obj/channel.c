@@ -71,7 +71,7 @@ static void channel_zero_handles(struct object *o) {
     }
 }
 
-const struct object_ops channel_ops = {4 /* ZX_OBJ_TYPE_CHANNEL */, "channel", channel_destroy, channel_zero_handles};
+const struct object_ops channel_ops = {ZX_OBJ_TYPE_CHANNEL, "channel", channel_destroy, channel_zero_handles};
 
 zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     struct channel *x = kzalloc(sizeof(*x)), *y = kzalloc(sizeof(*y));

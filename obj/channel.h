@@ -19,9 +19,6 @@
 #define CHANNEL_MAX_MSG_HANDLES 64u
 #define CHANNEL_MAX_PENDING 256u
 
-#define ZX_CHANNEL_READABLE ((zx_signals_t)1u << 0)
-#define ZX_CHANNEL_WRITABLE ((zx_signals_t)1u << 1)
-#define ZX_CHANNEL_PEER_CLOSED ((zx_signals_t)1u << 2)
 
 struct channel_msg {
     struct channel_msg *next;

@@ -75,7 +75,10 @@ zx_status_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, 
     struct object *o;
     zx_rights_t have;
     zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, 0, &o, &have);
-    if (st != ZX_OK) return st;
+    if (st != ZX_OK) {
+        if (st != ZX_ERR_BAD_HANDLE) handle_close(sys_handles(), handle);  // consumed, as in Zircon
+        return st;
+    }
     object_unref(o);
     zx_handle_t nh;
     st = handle_replace(sys_handles(), handle, have | ZX_RIGHT_EXECUTE, &nh);
