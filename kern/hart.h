@@ -23,8 +23,11 @@
 #define HART_MAX 32
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct thread;
 
 struct hart {
     uint64_t scratch0;     // trap entry spill slot
@@ -39,6 +42,13 @@ struct hart {
     uint32_t index;        // dense index (0 = boot hart)
     uint64_t ticks;        // timer interrupts taken on this hart
     uint64_t last_spurious_va;  // kernel fault retried after a fence (kern/trap.c)
+    // Scheduler state (kern/sched.c), guarded by sched_lock.
+    struct thread *current;
+    struct thread *idle;
+    struct thread *rq_head, *rq_tail;  // READY threads, FIFO
+    struct thread *dead;               // DEAD threads to free after switching away
+    uint32_t slice_left;               // ticks left in the current thread's slice
+    bool need_resched;
 };
 
 _Static_assert(offsetof(struct hart, scratch0) == HART_SCRATCH0, "trap.S offsets");

@@ -13,11 +13,13 @@
 #include "kern/printf.h"
 #include "kern/riscv.h"
 #include "kern/sbi.h"
+#include "kern/sched.h"
 #include "kern/selftest.h"
 #include "kern/shutdown.h"
 #include "kern/string.h"
 #include "kern/timer.h"
 #include "kern/trap.h"
+#include "kern/userboot.h"
 #include "mm/kaspace.h"
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
@@ -78,13 +80,14 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa, uint64_t instret0
     shutdown_set_semihosting(bootarg_flag("semihosting"));
 
     uint64_t image_size = (uint64_t)__kernel_end - (uint64_t)__kernel_start;
-    struct page_reservation extra[3] = {
+    struct page_reservation extra[4] = {
         {load_pa, image_size, "kernel image"},
         {dtb_pa, dt.totalsize, "device tree blob"},
         {load_pa >= (2u << 20) ? load_pa - (2u << 20) : 0, load_pa >= (2u << 20) ? (2u << 20) : load_pa,
          "below the kernel (firmware)"},
+        {dt.initrd_start, dt.initrd_end > dt.initrd_start ? dt.initrd_end - dt.initrd_start : 0, "boot archive (initrd)"},
     };
-    page_alloc_init(&dt, extra, 3);
+    page_alloc_init(&dt, extra, 4);
     kaspace_init(&dt, load_pa, dtb_pa);
 
     uint64_t top, lo;
@@ -169,6 +172,13 @@ static void kmain_on_kstack(void) {
         kprintf("poweroff requested after %lu timer ticks\n", timer_ticks());
         machine_exit(0);
     }
-    kprintf("zxrv: nothing to run yet (user space arrives with the next issue); idling.\n");
-    for (;;) wfi();
+    irq_disable();  // the kernel runs with interrupts off outside the idle loop
+    csr_write_scounteren(0x7);  // user mode may read cycle, time and instret
+    sched_init_hart();
+    if (dt.initrd_end > dt.initrd_start) {
+        userboot_start(&dt, dt.bootargs);
+    } else {
+        kprintf("zxrv: no boot archive (-initrd): nothing to run; idling.\n");
+    }
+    sched_run_idle();
 }

@@ -41,7 +41,7 @@ static void run_case(const char *name, bool (*fn)(const struct dt_info *), const
 }
 
 // A test window in the (otherwise unused) top of the kernel stack window.
-#define TEST_VA_A (KSTACK_WINDOW_BASE + KSTACK_WINDOW_SIZE - 0x200000)
+#define TEST_VA_A (KSTACK_WINDOW_BASE + KSTACK_WINDOW_SIZE - 0x200000)  // kaspace keeps this slot free
 #define TEST_VA_B (TEST_VA_A + 0x100000)
 
 static bool test_pt_alias(const struct dt_info *dt) {

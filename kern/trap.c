@@ -1,9 +1,10 @@
 // Trap dispatch (see kern/trap.h and kern/trap.S).
 //
-// Interrupts: the supervisor timer. Exceptions taken in the kernel either
-// resume at the hart's fault_fixup (probes, and later the user-copy helpers)
-// or end in panic_trap(). Traps from U-mode arrive here too once user mode
-// exists; until then they are a kernel bug.
+// Interrupts: the supervisor timer (tick, then preemption). Traps from
+// U-mode: system calls go to sys/, page faults to the process's VMAR, any
+// other exception kills the process with a report. Exceptions taken in the
+// kernel resume at the hart's fault_fixup (probes, user copies: a user page
+// not yet faulted in is mapped first) or end in panic_trap().
 #include "kern/trap.h"
 
 #include <stdbool.h>
@@ -16,6 +17,11 @@
 #include "mm/kaspace.h"
 #include "mm/physmap.h"
 #include "mm/tlb.h"
+#include "kern/sched.h"
+#include "kern/thread.h"
+#include "obj/process.h"
+#include "obj/vmar.h"
+#include "sys/syscall.h"
 
 extern char trap_entry[];
 
@@ -96,19 +102,63 @@ static bool kernel_fault_is_spurious(const struct trap_frame *tf) {
     return true;
 }
 
+// Leaving the kernel toward user mode: give up the hart if the slice is
+// over, and die here if the thread was killed meanwhile.
+static void user_trap_exit(void) {
+    sched_preempt_if_needed();
+    if (thread_current()->kill_pending) thread_exit();
+}
+
+static void user_exception(struct trap_frame *tf) {
+    uint64_t cause = tf->scause;
+    struct process *p = process_current();
+    if (!p) panic_trap(tf, "user trap on a thread without a process");
+    switch (cause) {
+    case EXC_ECALL_U:
+        syscall_dispatch(tf);
+        return;
+    case EXC_INST_PAGE_FAULT:
+    case EXC_LOAD_PAGE_FAULT:
+    case EXC_STORE_PAGE_FAULT:
+        if (vmar_fault(p->root_vmar, tf->stval, cause) == ZX_OK) return;
+        process_fault_kill(tf, "page fault on an address it may not access");
+        return;
+    case EXC_ILLEGAL_INST:
+        process_fault_kill(tf, "illegal instruction (floating point is off in user mode, so FP instructions count)");
+        return;
+    default:
+        process_fault_kill(tf, trap_cause_name(cause));
+        return;
+    }
+}
+
 void trap_handle(struct trap_frame *tf) {
     uint64_t cause = tf->scause;
     struct hart *h = this_hart();
 
     if (cause & SCAUSE_INTERRUPT) {
-        if ((cause & ~SCAUSE_INTERRUPT) == IRQ_S_TIMER) {
-            timer_interrupt();
-            return;
+        if ((cause & ~SCAUSE_INTERRUPT) != IRQ_S_TIMER) panic_trap(tf, "unexpected interrupt");
+        timer_interrupt();
+        sched_tick();
+        if (!(tf->sstatus & SSTATUS_SPP)) {
+            user_trap_exit();
+        } else if (tf->sstatus & SSTATUS_SPIE) {
+            sched_preempt_if_needed();  // only the idle loop runs with interrupts on
         }
-        panic_trap(tf, "unexpected interrupt");
+        return;
     }
 
-    if (!(tf->sstatus & SSTATUS_SPP)) panic_trap(tf, "trap from user mode, but user mode is not running");
+    if (!(tf->sstatus & SSTATUS_SPP)) {
+        user_exception(tf);
+        user_trap_exit();
+        return;
+    }
+
+    // A kernel fault on a user page inside a user copy: resolve it like the
+    // process's own fault (demand paging) and retry the access.
+    if (h->fault_fixup && tf->stval < USER_ASPACE_TOP && (tf->sstatus & SSTATUS_SUM) && process_current() &&
+        vmar_fault(process_current()->root_vmar, tf->stval, cause) == ZX_OK)
+        return;
 
     if (kernel_fault_is_spurious(tf)) return;
     if (h->fault_fixup && fixup_allowed(cause)) {

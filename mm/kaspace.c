@@ -17,7 +17,6 @@ static struct pt kpt;
 static unsigned asid_bits;
 static struct spinlock kaspace_lk = SPINLOCK_INIT("kaspace");
 static uint64_t mmio_next = MMIO_WINDOW_BASE;
-static uint64_t kstack_next = KSTACK_WINDOW_BASE;
 
 struct pt *kaspace_pt(void) { return &kpt; }
 unsigned kaspace_asid_bits(void) { return asid_bits; }
@@ -78,28 +77,64 @@ void *ioremap(uint64_t base, uint64_t size) {
     return st == ZX_OK ? (void *)(v + (base - pb)) : 0;
 }
 
+// Kernel stack slots: KSTACK_PAGES + 1 pages each (the first one is the
+// unmapped guard), tracked by a bitmap so freed slots are reused.
+#define KSTACK_SLOT_SIZE ((KSTACK_PAGES + 1) * PAGE_SIZE)
+#define KSTACK_SLOTS ((KSTACK_WINDOW_SIZE - 0x200000) / KSTACK_SLOT_SIZE)  // top 2 MiB: self-test mappings
+static uint64_t kstack_used[(KSTACK_SLOTS + 63) / 64];
+static uint64_t kstack_live;
+
+_Static_assert((KSTACK_PAGES & (KSTACK_PAGES - 1)) == 0, "KSTACK_PAGES must be a power of two");
+#define KSTACK_ORDER ((unsigned)__builtin_ctz(KSTACK_PAGES))
+
 zx_status_t kstack_alloc(uint64_t *out_top, uint64_t *out_lo) {
     paddr_t frames;
-    _Static_assert((KSTACK_PAGES & (KSTACK_PAGES - 1)) == 0, "KSTACK_PAGES must be a power of two");
-    unsigned order = (unsigned)__builtin_ctz(KSTACK_PAGES);
-    zx_status_t st = page_alloc(order, &frames);
+    zx_status_t st = page_alloc(KSTACK_ORDER, &frames);
     if (st != ZX_OK) return st;
     uint64_t f = spin_lock_irqsave(&kaspace_lk);
-    uint64_t span = (KSTACK_PAGES + 1) * PAGE_SIZE;
-    if (span > KSTACK_WINDOW_BASE + KSTACK_WINDOW_SIZE - kstack_next) {
+    uint64_t slot = KSTACK_SLOTS;
+    for (uint64_t w = 0; w < (KSTACK_SLOTS + 63) / 64 && slot == KSTACK_SLOTS; w++) {
+        if (kstack_used[w] == UINT64_MAX) continue;
+        for (unsigned b = 0; b < 64; b++) {
+            if (!(kstack_used[w] & (1ull << b)) && w * 64 + b < KSTACK_SLOTS) {
+                slot = w * 64 + b;
+                break;
+            }
+        }
+    }
+    if (slot == KSTACK_SLOTS) {
         spin_unlock_irqrestore(&kaspace_lk, f);
-        page_free(frames, order);
+        page_free(frames, KSTACK_ORDER);
         return ZX_ERR_NO_RESOURCES;
     }
-    uint64_t lo = kstack_next + PAGE_SIZE;  // the page at kstack_next stays unmapped: the guard
+    uint64_t lo = KSTACK_WINDOW_BASE + slot * KSTACK_SLOT_SIZE + PAGE_SIZE;  // guard page below
     st = pt_map(&kpt, va(lo), frames, KSTACK_PAGES * PAGE_SIZE, PT_READ | PT_WRITE | PT_GLOBAL | PT_SMALL);
-    if (st == ZX_OK) kstack_next += span;
+    if (st == ZX_OK) {
+        kstack_used[slot / 64] |= 1ull << (slot % 64);
+        kstack_live++;
+    }
     spin_unlock_irqrestore(&kaspace_lk, f);
     if (st != ZX_OK) {
-        page_free(frames, order);
+        page_free(frames, KSTACK_ORDER);
         return st;
     }
     *out_lo = lo;
     *out_top = lo + KSTACK_PAGES * PAGE_SIZE;
     return ZX_OK;
+}
+
+void kstack_free(uint64_t lo) {
+    uint64_t slot = (lo - PAGE_SIZE - KSTACK_WINDOW_BASE) / KSTACK_SLOT_SIZE;
+    paddr_t frames;
+    if (lo < KSTACK_WINDOW_BASE + PAGE_SIZE || slot >= KSTACK_SLOTS ||
+        lo != KSTACK_WINDOW_BASE + slot * KSTACK_SLOT_SIZE + PAGE_SIZE)
+        panic("kstack_free: %p is not a kernel stack", (void *)lo);
+    uint64_t f = spin_lock_irqsave(&kaspace_lk);
+    if (!(kstack_used[slot / 64] & (1ull << (slot % 64))) || pt_lookup(&kpt, va(lo), &frames, 0, 0) != ZX_OK)
+        panic("kstack_free: stack %p is not allocated", (void *)lo);
+    if (pt_unmap(&kpt, va(lo), KSTACK_PAGES * PAGE_SIZE) != ZX_OK) panic("kstack_free: unmap failed");
+    kstack_used[slot / 64] &= ~(1ull << (slot % 64));
+    kstack_live--;
+    spin_unlock_irqrestore(&kaspace_lk, f);
+    page_free(frames, KSTACK_ORDER);
 }

@@ -23,4 +23,6 @@ void *ioremap(uint64_t base, uint64_t size);
 
 // A kernel stack of KSTACK_PAGES pages with an unmapped guard page below it.
 zx_status_t kstack_alloc(uint64_t *out_top, uint64_t *out_lo);
+// Unmap and free the stack whose lowest byte is `lo`.
+void kstack_free(uint64_t lo);
 #endif

@@ -24,6 +24,7 @@
 #include <zircon/types.h>
 
 #include "kern/spinlock.h"
+#include "kern/wait.h"
 
 struct object;
 
@@ -44,6 +45,10 @@ struct object {
     zx_koid_t koid;
     struct spinlock lock;
     char name[ZX_MAX_NAME_LEN];
+    // Signal state and its waiters: guarded by the scheduler lock
+    // (obj/signal.c), so a waiter cannot miss a signal.
+    zx_signals_t signals;
+    struct wait_queue waiters;
 };
 
 // Initialise a new object with refcount 1 and no handles; assigns a koid.

@@ -45,7 +45,19 @@ struct vmo {
     uint64_t committed_pages;
     uint64_t node_pages;    // radix node pages (metadata)
     uint32_t mappings;      // live mappings into address spaces
+    // Radix levels in use, 1..VMO_RADIX_LEVELS: the fewest that address
+    // `size` (a VMO up to 2 MiB needs one node, up to 1 GiB two). The root
+    // node is at level radix_height - 1, leaves (entries = data pages) at
+    // level 0. It never shrinks; growing it puts a new root above the old.
+    uint32_t radix_height;
 };
+
+// Radix nodes: one page of VMO_RADIX_FANOUT uint64_t entries, each the
+// physical address of a child node (or, in a leaf, of a data page), 0 = empty.
+// The tree never holds an empty node: a node exists only while some entry in
+// it is set, so node_pages is exactly the metadata the VMO needs.
+#define VMO_RADIX_BITS 9
+#define VMO_RADIX_FANOUT (1u << VMO_RADIX_BITS)
 
 // Copy `n` bytes between VMO memory at `kva` and the caller's buffer at
 // byte offset `buf_off`. Returns ZX_OK or an error (e.g. ZX_ERR_INVALID_ARGS
@@ -61,12 +73,24 @@ zx_status_t vmo_create(uint64_t size, uint64_t content_size, uint32_t options, s
 // overflow included). Read: `copy` copies FROM kva TO the buffer; pages never
 // committed read as zeros (the callback is given a zero page). Write: `copy`
 // copies FROM the buffer TO kva; pages are committed (zeroed) as needed.
+// As Zircon's InRange: OK iff off <= size and len <= size - off, so len 0 is
+// ZX_OK (no callback) for any off <= size, even off == size, and
+// ZX_ERR_OUT_OF_RANGE for off > size. Each callback covers at most one page
+// and never crosses a page boundary (kva + n stays inside one page).
+// Write: a failed commit stops with ZX_ERR_NO_MEMORY; bytes copied before it
+// stay written.
 zx_status_t vmo_read(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx);
 zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx);
 
 // The physical page backing byte offset `off` (page aligned, < size). With
 // commit, a missing page is committed (zeroed); without, ZX_ERR_NOT_FOUND.
+// `off` not page aligned: ZX_ERR_INVALID_ARGS; off >= size: ZX_ERR_OUT_OF_RANGE.
+// The page stays owned by the VMO (valid until decommitted or destroyed).
 zx_status_t vmo_get_page(struct vmo *v, uint64_t off, bool commit, paddr_t *out);
+
+// Bytes of committed data pages (committed_pages * PAGE_SIZE; node pages are
+// not included, see node_pages).
+uint64_t vmo_committed_bytes(struct vmo *v);
 
 uint64_t vmo_get_size(struct vmo *v);
 uint64_t vmo_get_content_size(struct vmo *v);

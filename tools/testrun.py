@@ -67,6 +67,26 @@ def qemu_cases():
     cases.append(qemu_case("qemu-virt-poweroff", append="poweroff timer.hz=250", status=0,
                            expect=BANNER + [r"timer:\s+\S+ at 250 Hz", r"poweroff requested after \d+ timer ticks"]))
     cases.append(qemu_case("qemu-virt-elf", append="test", expect=virt_expect, extra=["--elf"]))
+    # User space: one program per area, run by init (init.run=NAME); QEMU's
+    # exit status is the program's failure count.
+    user_ok = [r"\d+ passed, 0 failed"]
+    for prog in ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
+                 "launch-test"):
+        cases.append(qemu_case(f"qemu-user-{prog}", append=f"init.run={prog}",
+                               expect=user_ok + [rf"init: {prog} exited with 0"], timeout=120))
+    cases.append(qemu_case("qemu-user-testlib-selfcheck", append="init.run=testlib-test",
+                           expect=[r"init: testlib-test exited with 0"]))
+    cases.append(qemu_case("qemu-user-init-lists-bootfs", append="",
+                           expect=[r"init: \d+ files", r"zxrv: init exited with 0"]))
+    cases.append(qemu_case("qemu-user-hello-exit-status", append="init.run=child exit 42", status=42,
+                           expect=[r"init: child exited with 42"]))
+    cases.append(qemu_case("qemu-user-tests-smp4-sifive_u", machine="sifive_u", smp=4, mem="1G",
+                           append="init.run=process-test", semihosting=True,
+                           expect=user_ok + [r"init: process-test exited with 0"], timeout=120))
+    cases.append(qemu_case("qemu-user-fault-report", append="init.run=child crash",
+                           status=(-1028) & 0xff,
+                           expect=[r'process "child" \(koid \d+\) killed', r"store/AMO page fault",
+                                   r"stval  0x0000000000000010"]))
     cases.append(dict(kind="uboot", name="qemu-virt-uboot-extlinux-booti", timeout=120,
                       expect=[r"U-Boot 20\d\d", r"extlinux", r"zxrv 0\.1\.0", SELFTEST_OK]))
     return cases

@@ -1,0 +1,245 @@
+// Preemptive round-robin scheduler (see kern/sched.h).
+//
+// Invariants (under sched_lock): a READY thread is on exactly one hart's run
+// queue; a BLOCKED thread is on the wait queue it names (if any) and on the
+// sleepers list iff it has a deadline; hart->current is RUNNING; the idle
+// thread is never on a run queue.
+#include "kern/sched.h"
+
+#include "kern/hart.h"
+#include "kern/panic.h"
+#include "kern/riscv.h"
+#include "kern/spinlock.h"
+#include "kern/timer.h"
+#include "mm/aspace.h"
+#include "mm/kaspace.h"
+#include "mm/page_alloc.h"
+#include "mm/physmap.h"
+
+void switch_context(struct context *old, struct context *new);
+
+static struct spinlock sched_lk = SPINLOCK_INIT("sched");
+static struct thread *sleepers;
+static uint64_t context_switches;
+static struct thread boot_idle;
+
+uint64_t sched_lock_irqsave(void) { return spin_lock_irqsave(&sched_lk); }
+void sched_unlock_irqrestore(uint64_t flags) { spin_unlock_irqrestore(&sched_lk, flags); }
+uint64_t sched_context_switches(void) { return context_switches; }
+
+static void rq_push(struct hart *h, struct thread *t) {
+    t->state = THREAD_READY;
+    t->next = 0;
+    if (h->rq_tail)
+        h->rq_tail->next = t;
+    else
+        h->rq_head = t;
+    h->rq_tail = t;
+}
+
+static struct thread *rq_pop(struct hart *h) {
+    struct thread *t = h->rq_head;
+    if (t) {
+        h->rq_head = t->next;
+        if (!h->rq_head) h->rq_tail = 0;
+        t->next = 0;
+    }
+    return t;
+}
+
+static void sleepers_remove(struct thread *t) {
+    if (!t->sleeping) return;
+    for (struct thread **p = &sleepers; *p; p = &(*p)->sleep_next) {
+        if (*p == t) {
+            *p = t->sleep_next;
+            break;
+        }
+    }
+    t->sleep_next = 0;
+    t->sleeping = false;
+}
+
+static void wait_queue_remove(struct wait_queue *wq, struct thread *t) {
+    for (struct thread **p = &wq->head; *p; p = &(*p)->next) {
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    }
+    t->next = 0;
+}
+
+// Make a BLOCKED thread READY with `status`. sched_lock held.
+static void wake_locked(struct thread *t, zx_status_t status) {
+    if (t->state != THREAD_BLOCKED) return;
+    if (t->waiting_on) wait_queue_remove(t->waiting_on, t);
+    t->waiting_on = 0;
+    sleepers_remove(t);
+    t->wake_status = status;
+    rq_push(this_hart(), t);
+}
+
+static void reap_dead_locked(struct hart *h) {
+    while (h->dead) {
+        struct thread *t = h->dead;
+        h->dead = t->next;
+        kstack_free(t->kstack_lo);
+        page_free(pa((uint64_t)t - PHYSMAP_BASE), 0);
+    }
+}
+
+// Switch away from the current thread, whose state the caller has set.
+static void schedule_locked(void) {
+    struct hart *h = this_hart();
+    struct thread *prev = h->current;
+    if (prev->state == THREAD_RUNNING) {
+        if (prev != h->idle) rq_push(h, prev);
+        else prev->state = THREAD_READY;
+    }
+    struct thread *next = rq_pop(h);
+    if (!next) next = h->idle;
+    h->need_resched = false;
+    h->slice_left = SCHED_SLICE_TICKS;
+    next->state = THREAD_RUNNING;
+    if (next == prev) return;
+    h->current = next;
+    h->kstack_top = next->kstack_top;
+    h->kstack_lo = next->kstack_lo;
+    if (next->aspace != prev->aspace) aspace_activate(next->aspace);
+    context_switches++;
+    switch_context(&prev->ctx, &next->ctx);
+    // Running as prev again.
+    reap_dead_locked(this_hart());
+}
+
+void thread_first_run(void) {
+    struct hart *h = this_hart();
+    reap_dead_locked(h);
+    struct thread *t = h->current;
+    spin_unlock(&sched_lk);  // interrupts stay off: kernel code runs with them off
+    t->entry(t->arg);
+    thread_exit();
+}
+
+void sched_init_hart(void) {
+    struct hart *h = this_hart();
+    boot_idle.state = THREAD_RUNNING;
+    boot_idle.kstack_top = h->kstack_top;
+    boot_idle.kstack_lo = h->kstack_lo;
+    boot_idle.deadline = ZX_TIME_INFINITE;
+    const char *n = "idle";
+    for (int i = 0; n[i]; i++) boot_idle.name[i] = n[i];
+    h->idle = &boot_idle;
+    h->current = &boot_idle;
+    h->slice_left = SCHED_SLICE_TICKS;
+}
+
+void sched_run_idle(void) {
+    for (;;) {
+        uint64_t f = sched_lock_irqsave();
+        struct hart *h = this_hart();
+        if (h->rq_head) {
+            h->current->state = THREAD_RUNNING;
+            schedule_locked();
+            sched_unlock_irqrestore(f);
+            continue;
+        }
+        sched_unlock_irqrestore(f);
+        // Wait for an interrupt with interrupts enabled: the timer wakes us.
+        irq_enable();
+        wfi();
+        irq_disable();
+    }
+}
+
+void sched_start_thread(struct thread *t) {
+    uint64_t f = sched_lock_irqsave();
+    if (t->state == THREAD_NEW) rq_push(this_hart(), t);
+    sched_unlock_irqrestore(f);
+}
+
+void sched_yield(void) {
+    uint64_t f = sched_lock_irqsave();
+    schedule_locked();
+    sched_unlock_irqrestore(f);
+}
+
+void sched_tick(void) {
+    uint64_t f = sched_lock_irqsave();
+    zx_time_t now = (zx_time_t)timer_now_ns();
+    struct thread **p = &sleepers;
+    while (*p) {
+        struct thread *t = *p;
+        if (t->deadline <= now) {
+            *p = t->sleep_next;
+            t->sleep_next = 0;
+            t->sleeping = false;
+            wake_locked(t, ZX_ERR_TIMED_OUT);
+        } else {
+            p = &t->sleep_next;
+        }
+    }
+    struct hart *h = this_hart();
+    if (h->slice_left) h->slice_left--;
+    if (h->rq_head && (h->slice_left == 0 || h->current == h->idle)) h->need_resched = true;
+    sched_unlock_irqrestore(f);
+}
+
+void sched_preempt_if_needed(void) {
+    struct hart *h = this_hart();
+    if (h->need_resched) sched_yield();
+}
+
+zx_status_t sched_block_locked(struct wait_queue *wq, zx_time_t deadline, uint64_t flags) {
+    struct hart *h = this_hart();
+    struct thread *t = h->current;
+    if (t->kill_pending) {
+        sched_unlock_irqrestore(flags);
+        return ZX_ERR_CANCELED;
+    }
+    if (deadline != ZX_TIME_INFINITE && deadline <= (zx_time_t)timer_now_ns()) {
+        sched_unlock_irqrestore(flags);
+        return ZX_ERR_TIMED_OUT;
+    }
+    t->state = THREAD_BLOCKED;
+    t->waiting_on = wq;
+    t->wake_status = ZX_OK;
+    if (wq) {
+        t->next = wq->head;
+        wq->head = t;
+    }
+    t->deadline = deadline;
+    if (deadline != ZX_TIME_INFINITE) {
+        t->sleep_next = sleepers;
+        sleepers = t;
+        t->sleeping = true;
+    }
+    schedule_locked();
+    zx_status_t st = t->wake_status;
+    t->deadline = ZX_TIME_INFINITE;
+    sched_unlock_irqrestore(flags);
+    return st;
+}
+
+void wait_queue_wake_all_locked(struct wait_queue *wq, zx_status_t status) {
+    while (wq->head) wake_locked(wq->head, status);
+}
+
+void wait_queue_wake_all(struct wait_queue *wq, zx_status_t status) {
+    uint64_t f = sched_lock_irqsave();
+    wait_queue_wake_all_locked(wq, status);
+    sched_unlock_irqrestore(f);
+}
+
+void sched_interrupt_locked(struct thread *t) { wake_locked(t, ZX_ERR_CANCELED); }
+
+// Called by thread_exit with sched_lock held: never returns.
+void sched_exit_locked(void) {
+    struct hart *h = this_hart();
+    struct thread *t = h->current;
+    t->state = THREAD_DEAD;
+    t->next = h->dead;
+    h->dead = t;
+    schedule_locked();
+    panic("a dead thread was scheduled");
+}

@@ -1,0 +1,69 @@
+// Processes: a handle table, a root VMAR (address space) and threads.
+//
+// States: INITIAL (created, no thread started) -> RUNNING -> DEAD. A process
+// dies when its last thread exits (zx_process_exit, zx_task_kill or a fatal
+// fault kill every thread first); then its mappings and handles are
+// released, ZX_PROCESS_TERMINATED is asserted and the return code is fixed.
+// A process that was never started dies when its last handle closes or when
+// it is killed.
+//
+// Locking: p->obj.lock guards state, the thread list and the codes. Lock
+// order: process lock, then the scheduler lock.
+#ifndef OBJ_PROCESS_H
+#define OBJ_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "kern/thread.h"
+#include "obj/handle.h"
+#include "obj/job.h"
+#include "obj/object.h"
+#include "obj/vmar.h"
+
+enum process_state { PROCESS_INITIAL, PROCESS_RUNNING, PROCESS_DEAD };
+
+struct thread_obj;
+
+struct process {
+    struct object obj;
+    struct job *job;              // a reference
+    struct handle_table handles;
+    struct vmar *root_vmar;       // a reference
+    enum process_state state;
+    bool exiting;                 // return code fixed, threads being killed
+    int64_t return_code;
+    zx_time_t start_time;
+    uint32_t live_threads;        // thread objects not yet dead
+    struct thread_obj *threads;   // list through thread_obj.next
+    void (*on_death)(struct process *p);  // the kernel's hook for init
+};
+
+// The zx thread object wrapping a kernel thread.
+enum uthread_state { UTHREAD_NEW, UTHREAD_RUNNING, UTHREAD_DEAD };
+
+struct thread_obj {
+    struct object obj;
+    struct process *proc;  // a reference
+    struct thread *kt;     // NULL once dead
+    enum uthread_state state;
+    struct thread_obj *next;
+    uint64_t entry, stack, arg1, arg2;
+};
+
+extern const struct object_ops process_ops;
+extern const struct object_ops thread_obj_ops;
+
+zx_status_t process_create(struct job *job, const char *name, size_t name_len, struct process **out);
+zx_status_t thread_obj_create(struct process *p, const char *name, size_t name_len, struct thread_obj **out);
+// Start a NEW thread at entry with sp = stack, a0 = arg1, a1 = arg2.
+zx_status_t thread_obj_start(struct thread_obj *t, uint64_t entry, uint64_t stack, uint64_t arg1,
+                             uint64_t arg2, bool first);
+// Fix the return code (first caller wins) and kill every thread.
+void process_kill(struct process *p, int64_t code);
+// The process of the running thread (NULL for kernel threads).
+struct process *process_current(void);
+// Print the standard report for a fatal user fault and kill the process.
+void process_fault_kill(struct trap_frame *tf, const char *why);
+#endif

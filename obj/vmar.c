@@ -1,0 +1,242 @@
+// VMARs and lazy mapping (see obj/vmar.h).
+//
+// Invariants: mappings are page aligned, inside [base, base+size), disjoint
+// and sorted; each holds a VMO reference and counts in vmo->mappings; a page
+// is present in the page table only inside a mapping, with that mapping's
+// permissions.
+#include "obj/vmar.h"
+
+#include "kern/riscv.h"
+#include "mm/kheap.h"
+#include "mm/tlb.h"
+
+#define VMAR_ANYWHERE_HINT 0x0000002000000000ull  // first-fit search starts here
+
+static void vmar_object_destroy(struct object *o) {
+    struct vmar *v = (struct vmar *)o;
+    vmar_destroy(v);
+    kfree(v);
+}
+
+const struct object_ops vmar_ops = {ZX_OBJ_TYPE_VMAR, "vmar", vmar_object_destroy, 0};
+
+zx_status_t vmar_create_root(struct vmar **out) {
+    struct vmar *v = kzalloc(sizeof(*v));
+    if (!v) return ZX_ERR_NO_MEMORY;
+    zx_status_t st = aspace_create(&v->aspace);
+    if (st != ZX_OK) {
+        kfree(v);
+        return st;
+    }
+    object_init(&v->obj, &vmar_ops);
+    v->base = USER_ASPACE_BASE;
+    v->size = USER_ASPACE_TOP - USER_ASPACE_BASE;
+    *out = v;
+    return ZX_OK;
+}
+
+static unsigned pt_flags_for(uint32_t perms) {
+    unsigned f = PT_USER;
+    if (perms & ZX_VM_PERM_READ) f |= PT_READ;
+    if (perms & ZX_VM_PERM_WRITE) f |= PT_WRITE;
+    if (perms & ZX_VM_PERM_EXECUTE) f |= PT_EXEC;
+    return f;
+}
+
+static bool overlaps(const struct vmar *v, uint64_t base, uint64_t len) {
+    for (const struct vmar_mapping *m = v->maps; m; m = m->next)
+        if (base < m->base + m->len && m->base < base + len) return true;
+    return false;
+}
+
+static bool find_gap(const struct vmar *v, uint64_t len, uint64_t *out) {
+    uint64_t end = v->base + v->size;
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t cur = pass == 0 ? VMAR_ANYWHERE_HINT : v->base;
+        for (const struct vmar_mapping *m = v->maps; m; m = m->next) {
+            if (m->base + m->len <= cur) continue;
+            if (m->base >= cur && m->base - cur >= len) break;
+            cur = m->base + m->len;
+        }
+        if (cur < end && end - cur >= len) {
+            *out = cur;
+            return true;
+        }
+    }
+    return false;
+}
+
+zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
+                     uint64_t vmo_offset, uint64_t len, uint64_t *out_addr) {
+    const uint32_t perms = options & (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE);
+    const uint32_t known = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE | ZX_VM_SPECIFIC;
+    if (options & ~known) return ZX_ERR_INVALID_ARGS;
+    if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
+    if ((perms & ZX_VM_PERM_WRITE) && (perms & ZX_VM_PERM_EXECUTE)) return ZX_ERR_ACCESS_DENIED;  // W^X
+    if (len == 0 || !is_page_aligned(vmo_offset)) return ZX_ERR_INVALID_ARGS;
+    if (len > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
+    len = page_round_up(len);
+    if (vmo_offset > UINT64_MAX - len) return ZX_ERR_OUT_OF_RANGE;
+    bool specific = options & ZX_VM_SPECIFIC;
+    if (!specific && vmar_offset != 0) return ZX_ERR_INVALID_ARGS;
+    if (specific && !is_page_aligned(vmar_offset)) return ZX_ERR_INVALID_ARGS;
+
+    struct vmar_mapping *nm = kzalloc(sizeof(*nm));
+    if (!nm) return ZX_ERR_NO_MEMORY;
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    zx_status_t st = ZX_OK;
+    uint64_t base = 0;
+    if (!v->aspace) {
+        st = ZX_ERR_BAD_STATE;
+    } else if (specific) {
+        if (vmar_offset >= v->size || len > v->size - vmar_offset)
+            st = ZX_ERR_INVALID_ARGS;
+        else if (overlaps(v, v->base + vmar_offset, len))
+            st = ZX_ERR_ALREADY_EXISTS;
+        base = v->base + vmar_offset;
+    } else if (!find_gap(v, len, &base)) {
+        st = ZX_ERR_NO_RESOURCES;
+    }
+    if (st != ZX_OK) {
+        spin_unlock_irqrestore(&v->obj.lock, f);
+        kfree(nm);
+        return st;
+    }
+    object_ref(&vmo->obj);
+    __atomic_fetch_add(&vmo->mappings, 1, __ATOMIC_RELAXED);
+    *nm = (struct vmar_mapping){0, base, len, vmo, vmo_offset, perms};
+    struct vmar_mapping **p = &v->maps;
+    while (*p && (*p)->base < base) p = &(*p)->next;
+    nm->next = *p;
+    *p = nm;
+    v->nmaps++;
+    spin_unlock_irqrestore(&v->obj.lock, f);
+    *out_addr = base;
+    return ZX_OK;
+}
+
+static void mapping_release(struct vmar_mapping *m) {
+    __atomic_fetch_sub(&m->vmo->mappings, 1, __ATOMIC_RELAXED);
+    object_unref(&m->vmo->obj);
+    kfree(m);
+}
+
+zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len) {
+    if (!is_page_aligned(addr) || len == 0) return ZX_ERR_INVALID_ARGS;
+    if (len > UINT64_MAX - PAGE_MASK) return ZX_ERR_INVALID_ARGS;
+    len = page_round_up(len);
+    if (addr < v->base || addr - v->base >= v->size || len > v->size - (addr - v->base))
+        return ZX_ERR_INVALID_ARGS;
+    uint64_t end = addr + len;
+    // A split needs one new mapping record: allocate it before touching anything.
+    struct vmar_mapping *spare = kzalloc(sizeof(*spare));
+    if (!spare) return ZX_ERR_NO_MEMORY;
+    struct vmar_mapping *freed = 0;
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    if (!v->aspace) {
+        spin_unlock_irqrestore(&v->obj.lock, f);
+        kfree(spare);
+        return ZX_ERR_BAD_STATE;
+    }
+    bool found = false;
+    for (struct vmar_mapping **p = &v->maps; *p;) {
+        struct vmar_mapping *m = *p;
+        uint64_t mend = m->base + m->len;
+        if (mend <= addr || m->base >= end) {
+            p = &m->next;
+            continue;
+        }
+        found = true;
+        uint64_t cut_lo = m->base > addr ? m->base : addr;
+        uint64_t cut_hi = mend < end ? mend : end;
+        pt_unmap(&v->aspace->pt, va(cut_lo), cut_hi - cut_lo);
+        if (cut_lo == m->base && cut_hi == mend) {  // whole mapping
+            *p = m->next;
+            m->next = freed;
+            freed = m;
+            v->nmaps--;
+            continue;
+        }
+        if (cut_lo == m->base) {  // head removed
+            m->vmo_offset += cut_hi - m->base;
+            m->len = mend - cut_hi;
+            m->base = cut_hi;
+        } else if (cut_hi == mend) {  // tail removed
+            m->len = cut_lo - m->base;
+        } else {  // middle removed: split
+            *spare = *m;
+            spare->base = cut_hi;
+            spare->len = mend - cut_hi;
+            spare->vmo_offset = m->vmo_offset + (cut_hi - m->base);
+            object_ref(&m->vmo->obj);
+            __atomic_fetch_add(&m->vmo->mappings, 1, __ATOMIC_RELAXED);
+            m->len = cut_lo - m->base;
+            m->next = spare;
+            spare = 0;
+            v->nmaps++;
+        }
+        p = &m->next;
+    }
+    spin_unlock_irqrestore(&v->obj.lock, f);
+    while (freed) {
+        struct vmar_mapping *n = freed->next;
+        mapping_release(freed);
+        freed = n;
+    }
+    kfree(spare);
+    return found ? ZX_OK : ZX_ERR_NOT_FOUND;
+}
+
+void vmar_destroy(struct vmar *v) {
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    struct vmar_mapping *maps = v->maps;
+    struct aspace *as = v->aspace;
+    v->maps = 0;
+    v->nmaps = 0;
+    v->aspace = 0;
+    spin_unlock_irqrestore(&v->obj.lock, f);
+    if (as) aspace_destroy(as);  // frees the tables; the VMO pages stay with their VMOs
+    while (maps) {
+        struct vmar_mapping *n = maps->next;
+        mapping_release(maps);
+        maps = n;
+    }
+}
+
+static uint64_t faults_handled;
+uint64_t vmar_fault_count(void) { return __atomic_load_n(&faults_handled, __ATOMIC_RELAXED); }
+
+zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause) {
+    uint32_t need;
+    switch (cause) {
+    case EXC_LOAD_PAGE_FAULT: need = ZX_VM_PERM_READ; break;
+    case EXC_STORE_PAGE_FAULT: need = ZX_VM_PERM_WRITE; break;
+    case EXC_INST_PAGE_FAULT: need = ZX_VM_PERM_EXECUTE; break;
+    default: return ZX_ERR_ACCESS_DENIED;
+    }
+    uint64_t page = page_round_down(addr);
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    struct vmar_mapping *m = v->maps;
+    while (m && !(page >= m->base && page < m->base + m->len)) m = m->next;
+    if (!m || !v->aspace) {
+        spin_unlock_irqrestore(&v->obj.lock, f);
+        return ZX_ERR_NOT_FOUND;
+    }
+    if ((m->perms & need) != need) {
+        spin_unlock_irqrestore(&v->obj.lock, f);
+        return ZX_ERR_ACCESS_DENIED;
+    }
+    uint64_t off = m->vmo_offset + (page - m->base);
+    paddr_t p;
+    zx_status_t st = off < vmo_get_size(m->vmo) ? vmo_get_page(m->vmo, off, true, &p) : ZX_ERR_OUT_OF_RANGE;
+    if (st == ZX_OK) {
+        st = pt_map(&v->aspace->pt, va(page), p, PAGE_SIZE, pt_flags_for(m->perms) | PT_SMALL);
+        if (st == ZX_ERR_ALREADY_EXISTS) {  // present already: a stale TLB entry
+            tlb_flush_page(v->aspace->pt.asid, va(page));
+            st = ZX_OK;
+        }
+    }
+    spin_unlock_irqrestore(&v->obj.lock, f);
+    if (st == ZX_OK) __atomic_fetch_add(&faults_handled, 1, __ATOMIC_RELAXED);
+    return st;
+}

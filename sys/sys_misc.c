@@ -1,0 +1,28 @@
+// Time, sleep and the debug console (see sys/syscalls.def).
+#include "kern/console.h"
+#include "kern/sched.h"
+#include "kern/timer.h"
+#include "sys/syscall_decls.h"
+#include "sys/sys_util.h"
+
+// zx_time_t zx_clock_get_monotonic(void)
+zx_time_t sys_clock_get_monotonic(void) { return (zx_time_t)timer_now_ns(); }
+
+// zx_status_t zx_nanosleep(zx_time_t deadline)
+zx_status_t sys_nanosleep(zx_time_t deadline) {
+    uint64_t f = sched_lock_irqsave();
+    zx_status_t st = sched_block_locked(0, deadline, f);
+    return st == ZX_ERR_TIMED_OUT ? ZX_OK : st;
+}
+
+// zx_status_t zx_debug_write(const char* buffer, size_t buffer_size)
+zx_status_t sys_debug_write(uptr_t buffer, size_t buffer_size) {
+    char chunk[256];
+    for (size_t done = 0; done < buffer_size;) {
+        size_t n = buffer_size - done < sizeof(chunk) ? buffer_size - done : sizeof(chunk);
+        if (copy_from_user(chunk, uptr_add(buffer, done), n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+        console_write(chunk, n);
+        done += n;
+    }
+    return ZX_OK;
+}

@@ -1,0 +1,199 @@
+// zx_object_* (see sys/syscalls.def).
+#include <zircon/syscalls/object.h>
+#include <zircon/syscalls/resource.h>
+#include <zxrv/kstats.h>
+
+#include "kern/sched.h"
+#include "kern/string.h"
+#include "kern/timer.h"
+#include "mm/kheap.h"
+#include "mm/page_alloc.h"
+#include "obj/resource.h"
+#include "obj/signal.h"
+#include "obj/vmar.h"
+#include "obj/vmo.h"
+#include "sys/syscall_decls.h"
+#include "sys/sys_util.h"
+
+// Write one record: BUFFER_TOO_SMALL (actual 0, avail 1) if it does not fit.
+static zx_status_t single_record(const void *rec, size_t size, uptr_t buffer, size_t buffer_size, uptr_t actual,
+                                 uptr_t avail) {
+    size_t n_actual = buffer_size >= size ? 1 : 0, n_avail = 1;
+    if (n_actual && copy_to_user(buffer, rec, size) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (!uptr_is_null(actual) && copy_to_user(actual, &n_actual, sizeof(n_actual)) != ZX_OK)
+        return ZX_ERR_INVALID_ARGS;
+    if (!uptr_is_null(avail) && copy_to_user(avail, &n_avail, sizeof(n_avail)) != ZX_OK)
+        return ZX_ERR_INVALID_ARGS;
+    return n_actual ? ZX_OK : ZX_ERR_BUFFER_TOO_SMALL;
+}
+
+static zx_koid_t related_koid(struct object *o) {
+    switch (object_type(o)) {
+    case ZX_OBJ_TYPE_PROCESS: return ((struct process *)o)->job->obj.koid;
+    case ZX_OBJ_TYPE_THREAD: return ((struct thread_obj *)o)->proc->obj.koid;
+    case ZX_OBJ_TYPE_JOB: {
+        struct job *j = (struct job *)o;
+        return j->parent ? j->parent->obj.koid : 0;
+    }
+    default: return 0;
+    }
+}
+
+static size_t vmo_info_size(uint32_t topic) {
+    switch (topic) {
+    case ZX_INFO_VMO_V1: return 104;
+    case ZX_INFO_VMO_V2: return 120;
+    case ZX_INFO_VMO_V3: return 128;
+    case ZX_INFO_VMO: return sizeof(zx_info_vmo_t);
+    default: return 0;
+    }
+}
+
+// zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic, void* buffer,
+//                                size_t buffer_size, size_t* actual, size_t* avail)
+zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffer, size_t buffer_size,
+                                uptr_t actual, uptr_t avail) {
+    struct object *o;
+    zx_rights_t rights;
+    // ZX_INFO_HANDLE_BASIC needs no right; everything else needs INSPECT.
+    zx_rights_t need = topic == ZX_INFO_HANDLE_BASIC ? 0 : SYS_RIGHTS_object_get_info_handle;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_NONE, need, &o, &rights);
+    if (st != ZX_OK) return st;
+    zx_obj_type_t type = object_type(o);
+    if (topic == ZX_INFO_HANDLE_BASIC) {
+        zx_info_handle_basic_t info = {o->koid, rights, type, related_koid(o),
+                                       type == ZX_OBJ_TYPE_VMAR ? ZX_OBJ_PROP_NONE : ZX_OBJ_PROP_WAITABLE, {0}};
+        st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
+    } else if (topic == ZX_INFO_PROCESS) {
+        if (type != ZX_OBJ_TYPE_PROCESS) {
+            st = ZX_ERR_WRONG_TYPE;
+        } else {
+            struct process *p = (struct process *)o;
+            zx_info_process_t info;
+            memset(&info, 0, sizeof(info));
+            uint64_t f = spin_lock_irqsave(&p->obj.lock);
+            if (p->state != PROCESS_INITIAL) info.flags |= ZX_INFO_PROCESS_FLAG_STARTED;
+            if (p->state == PROCESS_DEAD) info.flags |= ZX_INFO_PROCESS_FLAG_EXITED;
+            if (p->state == PROCESS_DEAD) info.return_code = p->return_code;
+            info.start_time = p->state != PROCESS_INITIAL ? p->start_time : 0;
+            spin_unlock_irqrestore(&p->obj.lock, f);
+            st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
+        }
+    } else if (vmo_info_size(topic)) {
+        if (type != ZX_OBJ_TYPE_VMO) {
+            st = ZX_ERR_WRONG_TYPE;
+        } else {
+            struct vmo *v = (struct vmo *)o;
+            zx_info_vmo_t info;
+            memset(&info, 0, sizeof(info));
+            info.koid = o->koid;
+            object_get_name(o, info.name);
+            info.size_bytes = vmo_get_size(v);
+            info.num_mappings = __atomic_load_n(&v->mappings, __ATOMIC_RELAXED);
+            info.share_count = info.num_mappings;
+            info.flags = ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE;
+            info.committed_bytes = vmo_committed_bytes(v);
+            info.populated_bytes = info.committed_bytes;
+            info.committed_private_bytes = info.committed_bytes;
+            info.populated_private_bytes = info.committed_bytes;
+            info.committed_scaled_bytes = info.committed_bytes;
+            info.populated_scaled_bytes = info.committed_bytes;
+            info.handle_rights = rights;
+            info.cache_policy = v->cache_policy;
+            st = single_record(&info, vmo_info_size(topic), buffer, buffer_size, actual, avail);
+        }
+    } else if (topic == ZX_INFO_RESOURCE) {
+        if (type != ZX_OBJ_TYPE_RESOURCE) {
+            st = ZX_ERR_WRONG_TYPE;
+        } else {
+            struct resource *r = (struct resource *)o;
+            zx_info_resource_t info;
+            memset(&info, 0, sizeof(info));
+            info.kind = r->kind;
+            info.flags = r->flags;
+            info.base = r->base;
+            info.size = r->size;
+            object_get_name(o, info.name);
+            st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
+        }
+    } else if (topic == ZXRV_INFO_KERNEL_STATS) {
+        if (type != ZX_OBJ_TYPE_RESOURCE || ((struct resource *)o)->kind != ZX_RSRC_KIND_ROOT) {
+            st = ZX_ERR_WRONG_TYPE;
+        } else {
+            struct kheap_stats hs;
+            kheap_stats(&hs);
+            zxrv_kernel_stats_t ks = {
+                buddy_free_pages(page_buddy()), page_buddy()->total_pages, object_live_count(),
+                hs.live_bytes, hs.live_blocks, timer_ticks(), sched_context_switches(), vmar_fault_count(),
+            };
+            st = single_record(&ks, sizeof(ks), buffer, buffer_size, actual, avail);
+        }
+    } else {
+        st = ZX_ERR_NOT_SUPPORTED;
+    }
+    object_unref(o);
+    return st;
+}
+
+// zx_status_t zx_object_get_property(zx_handle_t handle, uint32_t property, void* value, size_t value_size)
+zx_status_t sys_object_get_property(zx_handle_t handle, uint32_t property, uptr_t value, size_t value_size) {
+    struct object *o;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_NONE, SYS_RIGHTS_object_get_property_handle, &o, 0);
+    if (st != ZX_OK) return st;
+    if (property == ZX_PROP_NAME) {
+        char name[ZX_MAX_NAME_LEN];
+        if (value_size < ZX_MAX_NAME_LEN) {
+            st = ZX_ERR_BUFFER_TOO_SMALL;
+        } else {
+            object_get_name(o, name);
+            st = copy_to_user(value, name, ZX_MAX_NAME_LEN);
+        }
+    } else if (property == ZX_PROP_VMO_CONTENT_SIZE) {
+        if (object_type(o) != ZX_OBJ_TYPE_VMO) {
+            st = ZX_ERR_WRONG_TYPE;
+        } else if (value_size < sizeof(uint64_t)) {
+            st = ZX_ERR_BUFFER_TOO_SMALL;
+        } else {
+            uint64_t cs = vmo_get_content_size((struct vmo *)o);
+            st = copy_to_user(value, &cs, sizeof(cs));
+        }
+    } else {
+        st = ZX_ERR_INVALID_ARGS;
+    }
+    object_unref(o);
+    return st;
+}
+
+// zx_status_t zx_object_set_property(zx_handle_t handle, uint32_t property, const void* value, size_t value_size)
+zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, uptr_t value, size_t value_size) {
+    struct object *o;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_NONE, SYS_RIGHTS_object_set_property_handle, &o, 0);
+    if (st != ZX_OK) return st;
+    if (property == ZX_PROP_NAME) {
+        char name[ZX_MAX_NAME_LEN];
+        size_t n = value_size < ZX_MAX_NAME_LEN - 1 ? value_size : ZX_MAX_NAME_LEN - 1;
+        st = copy_from_user(name, value, n);
+        if (st == ZX_OK) object_set_name(o, name, n);
+    } else if (property == ZX_PROP_VMO_CONTENT_SIZE) {
+        // Content size changes (with zeroing of the tail) come with the full VMO semantics.
+        st = object_type(o) != ZX_OBJ_TYPE_VMO ? ZX_ERR_WRONG_TYPE : ZX_ERR_NOT_SUPPORTED;
+    } else {
+        st = ZX_ERR_INVALID_ARGS;
+    }
+    object_unref(o);
+    return st;
+}
+
+// zx_status_t zx_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
+//                                zx_signals_t* observed)
+zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline, uptr_t observed) {
+    struct object *o;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_NONE, SYS_RIGHTS_object_wait_one_handle, &o, 0);
+    if (st != ZX_OK) return st;
+    zx_signals_t seen = 0;
+    st = object_wait_one(o, signals, deadline, &seen);
+    object_unref(o);
+    if (st == ZX_ERR_CANCELED) return st;  // the thread is being killed
+    if (!uptr_is_null(observed) && copy_to_user(observed, &seen, sizeof(seen)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    return st;
+}

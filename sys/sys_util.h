@@ -1,0 +1,50 @@
+// Helpers every sys/ handler uses: handle lookup in the calling process
+// and returning new handles through user out-pointers.
+#ifndef SYS_SYS_UTIL_H
+#define SYS_SYS_UTIL_H
+
+#include <zircon/types.h>
+
+#include "mm/usercopy.h"
+#include "obj/handle.h"
+#include "obj/process.h"
+
+static inline struct handle_table *sys_handles(void) { return &process_current()->handles; }
+
+// Look up a handle of the calling process (see handle_get); the caller unrefs *out.
+static inline zx_status_t sys_get(zx_handle_t h, zx_obj_type_t type, zx_rights_t rights, struct object **out,
+                                  zx_rights_t *out_rights) {
+    return handle_get(sys_handles(), h, type, rights, out, out_rights);
+}
+
+// Add a handle to obj (taking a new reference) and write its value to `out`.
+// If the write fails the handle is closed again and ZX_ERR_INVALID_ARGS returned.
+static inline zx_status_t sys_give_handle(struct object *obj, zx_rights_t rights, uptr_t out) {
+    zx_handle_t h;
+    zx_status_t st = handle_add(sys_handles(), obj, rights, &h);
+    if (st != ZX_OK) return st;
+    st = copy_to_user(out, &h, sizeof(h));
+    if (st != ZX_OK) handle_close(sys_handles(), h);
+    return st;
+}
+
+// Take a handle out of the calling process's table for transfer: the object
+// keeps counting it as a handle (in flight); *out_obj gets its reference.
+static inline zx_status_t sys_take_handle(zx_handle_t h, struct object **out_obj, zx_rights_t *out_rights) {
+    return handle_take(sys_handles(), h, out_obj, out_rights);
+}
+
+// Drop an in-flight handle taken with sys_take_handle.
+static inline void sys_drop_taken(struct object *o) {
+    object_handle_removed(o);
+    object_unref(o);
+}
+
+// Install an in-flight handle into `t` (consumes it: on failure it is dropped).
+static inline zx_status_t sys_install_taken(struct handle_table *t, struct object *o, zx_rights_t rights,
+                                            zx_handle_t *out) {
+    zx_status_t st = handle_install(t, o, rights, out);
+    if (st != ZX_OK) sys_drop_taken(o);
+    return st;
+}
+#endif

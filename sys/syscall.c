@@ -1,0 +1,16 @@
+// System call dispatch (see sys/syscall.h). The table itself is generated
+// from sys/syscalls.def into the build directory (sys_table.c).
+#include "sys/syscall.h"
+
+#include "sys/syscall_decls.h"
+
+void syscall_dispatch(struct trap_frame *tf) {
+    uint64_t num = tf->x[5];  // t0
+    tf->sepc += 4;            // ecall is never compressed
+    if (num >= ZXRV_SYS_COUNT) {
+        tf->x[10] = (uint64_t)(int64_t)ZX_ERR_BAD_SYSCALL;
+        return;
+    }
+    uint64_t args[8] = {tf->x[10], tf->x[11], tf->x[12], tf->x[13], tf->x[14], tf->x[15], tf->x[16], tf->x[17]};
+    tf->x[10] = (uint64_t)syscall_table[num].fn(args);
+}

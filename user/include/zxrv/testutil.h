@@ -1,0 +1,18 @@
+// Helpers shared by the test programs (user/lib/testutil.c): programs from
+// the boot archive, waiting for a process, and the kernel's counters.
+#ifndef ZXRV_TESTUTIL_H_
+#define ZXRV_TESTUTIL_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <zircon/types.h>
+#include <zxrv/kstats.h>
+
+// Read program `name` from the boot archive (the BOOTFS_VMO startup handle)
+// into a malloc'ed buffer; NULL if absent.
+void *zxrv_load_program(const char *name, size_t *out_len);
+// Wait for a process to terminate and return its return code (INT64_MIN on error).
+int64_t zxrv_wait_exit(zx_handle_t proc);
+// The kernel counters, through the root resource startup handle.
+zx_status_t zxrv_kernel_stats(zxrv_kernel_stats_t *out);
+#endif

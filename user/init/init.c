@@ -1,0 +1,212 @@
+// init: the first user process.
+//
+// The kernel starts it (<zxrv/bootstrap.h>) with argv = "init" + the kernel
+// command line words and the handles JOB_DEFAULT (root job), RESOURCE_ROOT
+// and BOOTFS_VMO (the boot archive: cpio "newc", read with zx_vmo_read).
+//
+// With a word init.run=NAME, init starts the archive's file NAME with
+// argv = NAME + every word after that one, and with duplicates of the root
+// job (JOB_DEFAULT), the root resource (RESOURCE_ROOT) and the boot archive
+// (BOOTFS_VMO); waits for it to terminate; prints "init: NAME exited with N"
+// and exits with N (the kernel then powers off with it as the status).
+// Without init.run=, it prints a banner and the archive's file list, and
+// exits 0. Exit codes of its own: 1 bad archive or missing handle,
+// 126 NAME could not be started, 127 NAME is not in the archive.
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/process.h>
+#include <zircon/status.h>
+#include <zircon/syscalls.h>
+#include <zxrv/bootstrap.h>
+#include <zxrv/cpio.h>
+#include <zxrv/elf.h>
+#include <zxrv/launch.h>
+
+#define RUN_PREFIX "init.run="
+
+static zx_status_t vmo_reader(void *ctx, uint64_t offset, void *buf, size_t len) {
+    return zx_vmo_read(*(zx_handle_t *)ctx, buf, offset, len);
+}
+
+static int list_archive(zx_handle_t bootfs, uint64_t size) {
+    zxrv_cpio_t c;
+    zxrv_cpio_entry_t e;
+    const char *why = "";
+    zx_status_t st;
+    unsigned files = 0;
+    zxrv_cpio_init(&c, vmo_reader, &bootfs, size);
+    printf("init: boot archive (%" PRIu64 " bytes):\n", size);
+    while ((st = zxrv_cpio_next(&c, &e, &why)) == ZX_OK) {
+        printf("init:   %-24s %8" PRIu64 "\n", e.name, e.size);
+        files++;
+    }
+    if (st != ZX_ERR_STOP) {
+        printf("init: bad boot archive: %s (%s)\n", why, zx_status_get_string(st));
+        return 1;
+    }
+    printf("init: %u files\n", files);
+    return 0;
+}
+
+// Reads the file into memory and checks it is a program we can load.
+static int read_program(zx_handle_t bootfs, uint64_t size, const char *name, void **out_buf,
+                        size_t *out_len) {
+    zxrv_cpio_entry_t e;
+    const char *why = "";
+    zx_status_t st = zxrv_cpio_find(vmo_reader, &bootfs, size, name, &e, &why);
+    if (st == ZX_ERR_NOT_FOUND) {
+        printf("init: %s: not in the boot archive\n", name);
+        (void)list_archive(bootfs, size);
+        return 127;
+    }
+    if (st != ZX_OK) {
+        printf("init: bad boot archive: %s (%s)\n", why, zx_status_get_string(st));
+        return 1;
+    }
+    if ((e.mode & ZXRV_CPIO_MODE_TYPE_MASK) != ZXRV_CPIO_MODE_REGULAR) {
+        printf("init: %s: not a regular file (mode 0%" PRIo32 ")\n", name, e.mode);
+        return 126;
+    }
+    if (e.size > SIZE_MAX) {
+        printf("init: %s: too large\n", name);
+        return 126;
+    }
+    void *buf = malloc(e.size > 0 ? (size_t)e.size : 1);
+    if (buf == NULL) {
+        printf("init: %s: no memory for %" PRIu64 " bytes (init's heap is too small)\n", name, e.size);
+        return 126;
+    }
+    st = zx_vmo_read(bootfs, buf, e.data_offset, (size_t)e.size);
+    if (st != ZX_OK) {
+        printf("init: %s: reading it failed: %s\n", name, zx_status_get_string(st));
+        free(buf);
+        return 1;
+    }
+    zxrv_elf_image_t img;
+    st = zxrv_elf_check(buf, (size_t)e.size, ZXRV_USER_BASE, ZXRV_USER_END, &img, &why);
+    if (st != ZX_OK) {
+        printf("init: %s: cannot load: %s (%s)\n", name, why, zx_status_get_string(st));
+        free(buf);
+        return 126;
+    }
+    *out_buf = buf;
+    *out_len = (size_t)e.size;
+    return 0;
+}
+
+// Duplicates of the handles the program gets besides its own three.
+static int dup_handles(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, zx_handle_t *out,
+                       uint32_t *tags, uint32_t *out_n) {
+    const zx_handle_t src[3] = {job, resource, bootfs};
+    const uint32_t src_tags[3] = {ZXRV_HND_JOB_DEFAULT, ZXRV_HND_RESOURCE_ROOT, ZXRV_HND_BOOTFS_VMO};
+    uint32_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        if (src[i] == ZX_HANDLE_INVALID)
+            continue;  // not given to init: not passed on (reported at start)
+        zx_status_t st = zx_handle_duplicate(src[i], ZX_RIGHT_SAME_RIGHTS, &out[n]);
+        if (st != ZX_OK) {
+            printf("init: duplicating handle %d failed: %s\n", i, zx_status_get_string(st));
+            for (uint32_t j = 0; j < n; j++)
+                (void)zx_handle_close(out[j]);
+            return 1;
+        }
+        tags[n++] = src_tags[i];
+    }
+    *out_n = n;
+    return 0;
+}
+
+static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64_t size, int argc,
+               char **argv) {
+    const char *name = argv[0];
+    void *elf = NULL;
+    size_t elf_len = 0;
+    int rc = read_program(bootfs, size, name, &elf, &elf_len);
+    if (rc != 0)
+        return rc;
+
+    zx_handle_t handles[3];
+    uint32_t tags[3], n = 0;
+    if (dup_handles(job, resource, bootfs, handles, tags, &n) != 0) {
+        free(elf);
+        return 1;
+    }
+    zx_handle_t proc = ZX_HANDLE_INVALID;
+    zx_status_t st = zxrv_launch(job, name, elf, elf_len, argc, (const char *const *)argv, tags,
+                                 handles, n, &proc);
+    free(elf);
+    if (st != ZX_OK) {
+        printf("init: %s: launch failed: %s\n", name, zx_status_get_string(st));
+        return 126;
+    }
+
+    zx_signals_t seen = 0;
+    st = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, &seen);
+    if (st != ZX_OK) {
+        printf("init: %s: waiting failed: %s\n", name, zx_status_get_string(st));
+        (void)zx_handle_close(proc);
+        return 1;
+    }
+    zx_info_process_t info;
+    memset(&info, 0, sizeof info);
+    st = zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL);
+    (void)zx_handle_close(proc);
+    if (st != ZX_OK) {
+        printf("init: %s: ZX_INFO_PROCESS failed: %s\n", name, zx_status_get_string(st));
+        return 1;
+    }
+    if (!(info.flags & ZX_INFO_PROCESS_FLAG_EXITED)) {
+        printf("init: %s: terminated but ZX_INFO_PROCESS says it has not exited (flags 0x%" PRIx32 ")\n",
+               name, info.flags);
+        return 1;
+    }
+    printf("init: %s exited with %" PRId64 "\n", name, info.return_code);
+    return (int)info.return_code;
+}
+
+int main(int argc, char **argv) {
+    zx_handle_t job = zx_job_default();
+    zx_handle_t resource = zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT);
+    zx_handle_t bootfs = zx_take_startup_handle(ZXRV_HND_BOOTFS_VMO);
+
+    int run_at = -1;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], RUN_PREFIX, strlen(RUN_PREFIX)) == 0) {
+            run_at = i;
+            break;
+        }
+    }
+    if (run_at < 0)
+        printf("init: zxrv user space is up (%d boot arguments)\n", argc > 0 ? argc - 1 : 0);
+    if (job == ZX_HANDLE_INVALID)
+        printf("init: warning: no root job handle (JOB_DEFAULT)\n");
+    if (resource == ZX_HANDLE_INVALID)
+        printf("init: warning: no root resource handle (RESOURCE_ROOT)\n");
+    if (bootfs == ZX_HANDLE_INVALID) {
+        printf("init: no boot archive handle (BOOTFS_VMO)\n");
+        return 1;
+    }
+    uint64_t size = 0;
+    zx_status_t st = zx_vmo_get_size(bootfs, &size);
+    if (st != ZX_OK) {
+        printf("init: zx_vmo_get_size on the boot archive failed: %s\n", zx_status_get_string(st));
+        return 1;
+    }
+
+    if (run_at < 0)
+        return list_archive(bootfs, size);
+
+    // argv for the program: NAME, then every word after init.run=NAME.
+    argv[run_at] += strlen(RUN_PREFIX);
+    if (argv[run_at][0] == '\0') {
+        printf("init: init.run= names no program\n");
+        return 127;
+    }
+    if (job == ZX_HANDLE_INVALID) {
+        printf("init: cannot start %s without a job\n", argv[run_at]);
+        return 126;
+    }
+    return run(job, resource, bootfs, size, argc - run_at, argv + run_at);
+}

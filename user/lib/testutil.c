@@ -1,0 +1,56 @@
+// Test helpers (see <zxrv/testutil.h>).
+#include <zxrv/testutil.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/process.h>
+#include <zircon/syscalls.h>
+#include <zxrv/bootstrap.h>
+#include <zxrv/cpio.h>
+
+static zx_handle_t bootfs_vmo(void) {
+    static zx_handle_t h = ZX_HANDLE_INVALID;
+    if (h == ZX_HANDLE_INVALID) h = zx_take_startup_handle(ZXRV_HND_BOOTFS_VMO);
+    return h;
+}
+
+static zx_handle_t root_resource(void) {
+    static zx_handle_t h = ZX_HANDLE_INVALID;
+    if (h == ZX_HANDLE_INVALID) h = zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT);
+    return h;
+}
+
+static zx_status_t vmo_reader(void *ctx, uint64_t offset, void *buf, size_t len) {
+    return zx_vmo_read(*(zx_handle_t *)ctx, buf, offset, len);
+}
+
+void *zxrv_load_program(const char *name, size_t *out_len) {
+    zx_handle_t vmo = bootfs_vmo();
+    uint64_t size = 0;
+    zxrv_cpio_entry_t e;
+    if (vmo == ZX_HANDLE_INVALID || zx_vmo_get_size(vmo, &size) != ZX_OK ||
+        zxrv_cpio_find(vmo_reader, &vmo, size, name, &e, NULL) != ZX_OK)
+        return NULL;
+    void *buf = malloc((size_t)e.size);
+    if (buf && zx_vmo_read(vmo, buf, e.data_offset, (size_t)e.size) != ZX_OK) {
+        free(buf);
+        return NULL;
+    }
+    *out_len = (size_t)e.size;
+    return buf;
+}
+
+int64_t zxrv_wait_exit(zx_handle_t proc) {
+    zx_info_process_t info;
+    memset(&info, 0, sizeof info);
+    if (zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL) != ZX_OK ||
+        zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL) != ZX_OK ||
+        !(info.flags & ZX_INFO_PROCESS_FLAG_EXITED))
+        return INT64_MIN;
+    return info.return_code;
+}
+
+zx_status_t zxrv_kernel_stats(zxrv_kernel_stats_t *out) {
+    memset(out, 0, sizeof *out);
+    return zx_object_get_info(root_resource(), ZXRV_INFO_KERNEL_STATS, out, sizeof *out, NULL, NULL);
+}

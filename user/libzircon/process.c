@@ -1,0 +1,71 @@
+// <zircon/process.h>: the handles a process received at start.
+//
+// crt0 hands over the bootstrap message's handles once, before main. The
+// runtime keeps the first handle of each of PROC_SELF, VMAR_ROOT,
+// THREAD_SELF and JOB_DEFAULT for the zx_*_self()/zx_job_default() getters
+// (the process must not close those); every other handle sits in a table
+// until zx_take_startup_handle() hands it, once, to its new owner.
+// Single-threaded: only the first thread exists while these are used.
+#include <zircon/process.h>
+#include <zxrv/bootstrap.h>
+
+#include "startup.h"
+
+static zx_handle_t proc_self, vmar_root, thread_self, job_default;
+static zx_handle_t table_handles[ZXRV_BOOTSTRAP_MAX_HANDLES];
+static uint32_t table_tags[ZXRV_BOOTSTRAP_MAX_HANDLES];
+static uint32_t table_count;
+
+static int keep(zx_handle_t *slot, zx_handle_t h) {
+    if (*slot != ZX_HANDLE_INVALID)
+        return 0;
+    *slot = h;
+    return 1;
+}
+
+void __zxrv_startup_handles_set(const zx_handle_t *handles, const uint32_t *tags, uint32_t n) {
+    if (n > ZXRV_BOOTSTRAP_MAX_HANDLES)
+        n = ZXRV_BOOTSTRAP_MAX_HANDLES;  // crt0 checked; never trust the caller
+    for (uint32_t i = 0; i < n; i++) {
+        int kept = 0;
+        switch (tags[i]) {
+        case ZXRV_HND_PROC_SELF: kept = keep(&proc_self, handles[i]); break;
+        case ZXRV_HND_VMAR_ROOT: kept = keep(&vmar_root, handles[i]); break;
+        case ZXRV_HND_THREAD_SELF: kept = keep(&thread_self, handles[i]); break;
+        case ZXRV_HND_JOB_DEFAULT: kept = keep(&job_default, handles[i]); break;
+        default: break;
+        }
+        if (!kept) {
+            table_handles[table_count] = handles[i];
+            table_tags[table_count] = tags[i];
+            table_count++;
+        }
+    }
+}
+
+zx_handle_t zx_process_self(void) {
+    return proc_self;
+}
+
+zx_handle_t zx_vmar_root_self(void) {
+    return vmar_root;
+}
+
+zx_handle_t zx_thread_self(void) {
+    return thread_self;
+}
+
+zx_handle_t zx_job_default(void) {
+    return job_default;
+}
+
+zx_handle_t zx_take_startup_handle(uint32_t tag) {
+    for (uint32_t i = 0; i < table_count; i++) {
+        if (table_tags[i] == tag && table_handles[i] != ZX_HANDLE_INVALID) {
+            zx_handle_t h = table_handles[i];
+            table_handles[i] = ZX_HANDLE_INVALID;
+            return h;
+        }
+    }
+    return ZX_HANDLE_INVALID;
+}

@@ -1,0 +1,155 @@
+// badptr-test: every system call that takes a pointer, given bad ones:
+// NULL (where not optional), a kernel address, an unmapped user address, a
+// range straddling the end of user space, and a misaligned out-pointer.
+// Each must fail with ZX_ERR_INVALID_ARGS (never crash the kernel or the
+// process), and nothing may leak.
+#include <string.h>
+#include <zircon/process.h>
+#include <zircon/syscalls.h>
+#include <zxrv/test.h>
+#include <zxrv/testutil.h>
+
+#define KERNEL_ADDR ((void *)0xffffffff80200000ull)
+#define UNMAPPED ((void *)0x3000000000ull)
+#define NEAR_TOP ((void *)(0x4000000000ull - 4))  // 4 bytes before the end of user space
+#define PAST_TOP ((void *)0x4000000000ull)
+
+static void *const bad_ptrs[] = {KERNEL_ADDR, UNMAPPED, PAST_TOP};
+#define NBAD (sizeof bad_ptrs / sizeof bad_ptrs[0])
+
+static uint8_t aligned_buf[64] __attribute__((aligned(16)));
+
+TEST_CASE(out_handle_pointers) {
+    zx_handle_t a, b;
+    for (unsigned i = 0; i < NBAD; i++) {
+        EXPECT_STATUS(zx_vmo_create(4096, 0, (zx_handle_t *)bad_ptrs[i]), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_channel_create(0, (zx_handle_t *)bad_ptrs[i], &b), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_channel_create(0, &a, (zx_handle_t *)bad_ptrs[i]), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_job_create(zx_job_default(), 0, (zx_handle_t *)bad_ptrs[i]), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_process_create(zx_job_default(), "p", 1, 0, (zx_handle_t *)bad_ptrs[i], &b),
+                      ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_process_create(zx_job_default(), "p", 1, 0, &a, (zx_handle_t *)bad_ptrs[i]),
+                      ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_thread_create(zx_process_self(), "t", 1, 0, (zx_handle_t *)bad_ptrs[i]),
+                      ZX_ERR_INVALID_ARGS);
+    }
+    EXPECT_STATUS(zx_vmo_create(4096, 0, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_create(4096, 0, (zx_handle_t *)(aligned_buf + 1)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_create(4096, 0, (zx_handle_t *)NEAR_TOP + 1), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_channel_create(0, NULL, &b), ZX_ERR_INVALID_ARGS);
+}
+
+TEST_CASE(duplicate_and_replace) {
+    zx_handle_t vmo, dup;
+    ASSERT_OK(zx_vmo_create(4096, 0, &vmo));
+    for (unsigned i = 0; i < NBAD; i++)
+        EXPECT_STATUS(zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, (zx_handle_t *)bad_ptrs[i]),
+                      ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, (zx_handle_t *)(aligned_buf + 2)),
+                  ZX_ERR_INVALID_ARGS);
+    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, &dup));
+    EXPECT_STATUS(zx_handle_replace(dup, ZX_RIGHT_SAME_RIGHTS, (zx_handle_t *)UNMAPPED), ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_handle_close(vmo));
+    EXPECT_STATUS(zx_handle_close_many((zx_handle_t *)KERNEL_ADDR, 1), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_handle_close_many((zx_handle_t *)UNMAPPED, 1), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_handle_close_many((zx_handle_t *)(aligned_buf + 1), 1), ZX_ERR_INVALID_ARGS);
+}
+
+TEST_CASE(vmo_buffers) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(8192, 0, &vmo));
+    for (unsigned i = 0; i < NBAD; i++) {
+        EXPECT_STATUS(zx_vmo_read(vmo, bad_ptrs[i], 0, 16), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_vmo_write(vmo, bad_ptrs[i], 0, 16), ZX_ERR_INVALID_ARGS);
+    }
+    EXPECT_STATUS(zx_vmo_read(vmo, NULL, 0, 16), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_write(vmo, NULL, 0, 16), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_read(vmo, NEAR_TOP, 0, 16), ZX_ERR_INVALID_ARGS);  // straddles the end
+    EXPECT_OK(zx_vmo_read(vmo, aligned_buf + 3, 0, 5));                    // misaligned buffers are fine
+    uint64_t size;
+    EXPECT_STATUS(zx_vmo_get_size(vmo, (uint64_t *)UNMAPPED), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_get_size(vmo, (uint64_t *)(aligned_buf + 4)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_get_size(vmo, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_vmo_get_size(vmo, &size));
+    // Half of a buffer mapped: the copy fails partway and reports INVALID_ARGS.
+    zx_handle_t m;
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmo_create(4096, 0, &m));
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, m, 0, 8192, &addr));
+    EXPECT_STATUS(zx_vmo_read(vmo, (void *)(addr + 4096 - 8), 0, 16), ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 8192));
+    zx_handle_close(m);
+    zx_handle_close(vmo);
+}
+
+TEST_CASE(object_calls) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(4096, 0, &vmo));
+    for (unsigned i = 0; i < NBAD; i++) {
+        EXPECT_STATUS(zx_object_get_info(vmo, ZX_INFO_HANDLE_BASIC, bad_ptrs[i], sizeof(zx_info_handle_basic_t),
+                                         NULL, NULL),
+                      ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_object_get_property(vmo, ZX_PROP_NAME, bad_ptrs[i], ZX_MAX_NAME_LEN), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_object_set_property(vmo, ZX_PROP_NAME, bad_ptrs[i], 8), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_object_wait_one(vmo, ZX_VMO_ZERO_CHILDREN, 0, (zx_signals_t *)bad_ptrs[i]),
+                      ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_debug_write(bad_ptrs[i], 8), ZX_ERR_INVALID_ARGS);
+    }
+    zx_info_handle_basic_t info;
+    EXPECT_STATUS(zx_object_get_info(vmo, ZX_INFO_HANDLE_BASIC, &info, sizeof info, (size_t *)(aligned_buf + 1),
+                                     NULL),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_object_get_info(vmo, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL,
+                                     (size_t *)UNMAPPED),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_object_get_property(vmo, ZX_PROP_NAME, NULL, ZX_MAX_NAME_LEN), ZX_ERR_INVALID_ARGS);
+    zx_handle_close(vmo);
+}
+
+TEST_CASE(channel_calls) {
+    zx_handle_t a, b;
+    ASSERT_OK(zx_channel_create(0, &a, &b));
+    for (unsigned i = 0; i < NBAD; i++) {
+        EXPECT_STATUS(zx_channel_write(a, 0, bad_ptrs[i], 8, NULL, 0), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_channel_write(a, 0, NULL, 0, (zx_handle_t *)bad_ptrs[i], 1), ZX_ERR_INVALID_ARGS);
+    }
+    ASSERT_OK(zx_channel_write(a, 0, "hello", 5, NULL, 0));
+    uint32_t nb, nh;
+    EXPECT_STATUS(zx_channel_read(b, 0, UNMAPPED, NULL, 5, 0, &nb, &nh), ZX_ERR_INVALID_ARGS);
+    ASSERT_OK(zx_channel_write(a, 0, "hello", 5, NULL, 0));
+    EXPECT_STATUS(zx_channel_read(b, 0, aligned_buf, NULL, 64, 0, (uint32_t *)KERNEL_ADDR, &nh),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_channel_read(b, 0, aligned_buf, NULL, 64, 0, (uint32_t *)(aligned_buf + 1), &nh),
+                  ZX_ERR_INVALID_ARGS);
+    zx_handle_close(a);
+    zx_handle_close(b);
+}
+
+TEST_CASE(task_and_vmar_calls) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(4096, 0, &vmo));
+    for (unsigned i = 0; i < NBAD; i++) {
+        EXPECT_STATUS(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0, 4096, (zx_vaddr_t *)bad_ptrs[i]),
+                      ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_process_create(zx_job_default(), bad_ptrs[i], 4, 0, &vmo, &vmo), ZX_ERR_INVALID_ARGS);
+    }
+    EXPECT_STATUS(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0, 4096, (zx_vaddr_t *)(aligned_buf + 4)),
+                  ZX_ERR_INVALID_ARGS);
+    zx_handle_close(vmo);
+}
+
+TEST_CASE(nothing_leaked) {
+    zxrv_kernel_stats_t a, b;
+    ASSERT_OK(zxrv_kernel_stats(&a));
+    zx_handle_t h;
+    for (int i = 0; i < 50; i++) {
+        EXPECT_STATUS(zx_vmo_create(4096, 0, (zx_handle_t *)UNMAPPED), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_channel_create(0, &h, (zx_handle_t *)UNMAPPED), ZX_ERR_INVALID_ARGS);
+    }
+    ASSERT_OK(zxrv_kernel_stats(&b));
+    EXPECT_EQ(b.live_objects, a.live_objects);
+    EXPECT_EQ(b.heap_blocks, a.heap_blocks);
+}
+
+int main(int argc, char **argv) { return zxrv_test_main(argc, argv); }

@@ -1,0 +1,31 @@
+// child: a helper program the process tests start.
+//   child exit N     return N
+//   child crash      store to an unmapped address (killed by the kernel)
+//   child illegal    execute an illegal instruction
+//   child spin       loop forever (for zx_task_kill)
+//   child sleep      sleep forever in the kernel (for zx_task_kill)
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/syscalls.h>
+
+int main(int argc, char **argv) {
+    if (argc >= 3 && !strcmp(argv[1], "exit")) return atoi(argv[2]);
+    if (argc >= 2 && !strcmp(argv[1], "crash")) {
+        volatile int *bad;
+        __asm__ volatile("li %0, 0x10" : "=r"(bad));  // hide the constant from the compiler
+        *bad = 1;
+        return 100;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "illegal")) {
+        __asm__ volatile(".word 0");
+        return 101;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "spin")) {
+        for (;;) __asm__ volatile("" ::: "memory");
+    }
+    if (argc >= 2 && !strcmp(argv[1], "sleep")) {
+        zx_nanosleep(ZX_TIME_INFINITE);
+        return 102;
+    }
+    return 99;
+}
