@@ -30,7 +30,7 @@
 
 struct hart harts[HART_MAX];
 static struct dt_info dt;
-static uint64_t boot_instret_entry;  // instret at the first kernel instruction
+uint64_t boot_instret_entry;  // instret at the first kernel instruction (kern/userboot.c reads it)
 static uint64_t boot_instret_kmain;
 static uint64_t boot_load_pa, boot_dtb_pa;
 static uint8_t emergency_stack[8192] __attribute__((aligned(16)));

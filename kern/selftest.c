@@ -17,6 +17,10 @@
 #include "mm/kheap.h"
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
+#include "obj/channel.h"
+#include "obj/process.h"
+#include "obj/vmar.h"
+#include "obj/vmo.h"
 #include "platform/board.h"
 
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
@@ -269,6 +273,11 @@ int selftest_run(const struct dt_info *dt) {
     run_case("deliberate trap recovered", test_trap_recovery, dt);
     run_case("kernel heap", test_kheap, dt);
     run_case("timer ticks", test_timer, dt);
+    kprintf("sizes: struct process %lu, vmar %lu, aspace %lu, thread object %lu, kernel thread %lu (+ %lu-byte stack),"
+            " handle slot 16, vmo %lu, channel %lu bytes\n",
+            (unsigned long)sizeof(struct process), (unsigned long)sizeof(struct vmar), (unsigned long)sizeof(struct aspace),
+            (unsigned long)sizeof(struct thread_obj), (unsigned long)PAGE_SIZE, (unsigned long)(KSTACK_PAGES * PAGE_SIZE),
+            (unsigned long)sizeof(struct vmo), (unsigned long)sizeof(struct channel));
     kprintf("selftest: %d passed, %d failed\n", st_passed, st_failed);
     return st_failed;
 }

@@ -11,6 +11,7 @@
 
 #include "kern/panic.h"
 #include "kern/printf.h"
+#include "kern/riscv.h"
 #include "kern/shutdown.h"
 #include "kern/string.h"
 #include "mm/physmap.h"
@@ -222,5 +223,7 @@ void userboot_start(const struct dt_info *dt, const char *cmdline) {
     if (thread_obj_start(t, entry, sp, boot_handle, 0, true) != ZX_OK) panic("userboot: cannot start init");
     object_unref(&t->obj);
     object_unref(&p->obj);  // p stays alive through its thread
-    kprintf("zxrv: started init (entry %p, %lu bytes) from the boot archive\n", (void *)entry, init.size);
+    extern uint64_t boot_instret_entry;
+    kprintf("zxrv: started init (entry %p, %lu bytes) from the boot archive; instret %lu since kernel entry\n",
+            (void *)entry, init.size, csr_read_instret() - boot_instret_entry);
 }
