@@ -87,6 +87,8 @@ def qemu_cases():
                            status=(-1028) & 0xff,
                            expect=[r'process "child" \(koid \d+\) killed', r"store/AMO page fault",
                                    r"stval  0x0000000000000010"]))
+    cases.append(dict(kind="user-run", name="tools-run-user-readme-example", timeout=120, status=7,
+                      expect=[r"hello: made a VMO, argc = 1\r?\n", r"init: hello exited with 7"]))
     cases.append(dict(kind="uboot", name="qemu-virt-uboot-extlinux-booti", timeout=120,
                       expect=[r"U-Boot 20\d\d", r"extlinux", r"zxrv 0\.1\.0", SELFTEST_OK]))
     return cases
@@ -122,11 +124,29 @@ def run_uboot(build, c):
     return run_cmd(build, c, cmd)
 
 
-def run_cmd(build, c, cmd):
+def run_user_example(build, c):
+    """The README's "run your own program" example, taken from README.md itself
+    (the heredoc between `cat > hello.c <<'END'` and `END`), through tools/run --user."""
+    lines = open(os.path.join(ROOT, "README.md")).read().splitlines()
+    try:
+        first = next(i for i, l in enumerate(lines) if l.strip() == "cat > hello.c <<'END'") + 1
+        last = next(i for i in range(first, len(lines)) if lines[i].strip() == "END")
+    except StopIteration:
+        return False, "README.md lost its tools/run --user example", 0.0
+    d = os.path.join(build, "readme-example")
+    os.makedirs(d, exist_ok=True)
+    src = os.path.join(d, "hello.c")
+    with open(src, "w") as f:
+        f.write("\n".join(l[4:] for l in lines[first:last]) + "\n")
+    env = dict(os.environ, ZXRV_BUILD=build)
+    return run_cmd(build, dict(c, reject=[]), [os.path.join(ROOT, "tools", "run"), "--user", src], env=env)
+
+
+def run_cmd(build, c, cmd, env=None):
     t0 = time.time()
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=c["timeout"])
+                           timeout=c["timeout"], env=env)
         out, status = p.stdout.decode("utf-8", "replace"), p.returncode
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b"").decode("utf-8", "replace")
@@ -241,7 +261,11 @@ def main():
         cases = cases[:1]
 
     def run(c):
-        return run_uboot(a.build, c) if c["kind"] == "uboot" else run_qemu(a.build, c)
+        if c["kind"] == "uboot":
+            return run_uboot(a.build, c)
+        if c["kind"] == "user-run":
+            return run_user_example(a.build, c)
+        return run_qemu(a.build, c)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
         futs = {ex.submit(run, c): c for c in cases}
