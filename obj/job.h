@@ -1,16 +1,28 @@
 // Jobs: groups of processes and child jobs (Zircon's policy and kill
-// boundaries). Today a job holds its parent and a name; policies come with
-// the next issue.
+// boundaries). A job references its parent; the parent knows its children
+// (jobs and processes) through weak lists that each child leaves when it is
+// destroyed (jobs) or terminates (processes). Killing a job kills every
+// process and job under it and refuses new children. Policies come with the
+// next issue.
+//
+// Locking: job->obj.lock guards the child lists and `killed`. Lock order:
+// a job's lock before any process lock; never two jobs' locks at once.
 #ifndef OBJ_JOB_H
 #define OBJ_JOB_H
 
+#include <stdbool.h>
 #include <zircon/types.h>
 
 #include "obj/object.h"
 
+struct process;
+
 struct job {
     struct object obj;
     struct job *parent;  // a reference; NULL for the root job
+    struct job *children, *sibling;  // weak: child jobs
+    struct process *procs;           // weak: live processes (process.job_next)
+    bool killed;
 };
 
 extern const struct object_ops job_ops;
@@ -18,4 +30,9 @@ extern const struct object_ops job_ops;
 // The root job (created at boot, never destroyed).
 struct job *job_root(void);
 zx_status_t job_create(struct job *parent, struct job **out);
+// Kill every process and job under j (recursively); later children are refused.
+void job_kill(struct job *j);
+// Process bookkeeping (obj/process.c): ZX_ERR_BAD_STATE if the job was killed.
+zx_status_t job_add_process(struct job *j, struct process *p);
+void job_remove_process(struct job *j, struct process *p);
 #endif

@@ -69,6 +69,14 @@ zx_status_t process_create(struct job *job, const char *name, size_t name_len, s
     object_set_name(&p->obj, name, name_len);
     object_ref(&job->obj);
     p->job = job;
+    st = job_add_process(job, p);
+    if (st != ZX_OK) {
+        p->state = PROCESS_DEAD;  // never listed: destroy needs no teardown
+        vmar_destroy(p->root_vmar);
+        handle_table_destroy(&p->handles);
+        object_unref(&p->obj);
+        return st;
+    }
     *out = p;
     return ZX_OK;
 }
@@ -91,6 +99,7 @@ static void process_terminate(struct process *p) {
     }
     vmar_destroy(p->root_vmar);
     handle_table_destroy(&p->handles);
+    job_remove_process(p->job, p);
     object_signal(&p->obj, 0, ZX_PROCESS_TERMINATED);
     if (p->on_death) p->on_death(p);
     object_unref(&p->obj);

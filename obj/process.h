@@ -38,6 +38,7 @@ struct process {
     uint32_t live_threads;        // thread objects not yet dead
     struct thread_obj *threads;   // list through thread_obj.next
     void (*on_death)(struct process *p);  // the kernel's hook for init
+    struct process *job_next;     // the job's process list (obj/job.c)
 };
 
 // The zx thread object wrapping a kernel thread.

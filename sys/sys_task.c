@@ -169,7 +169,7 @@ zx_status_t sys_task_kill(zx_handle_t handle) {
         break;
     }
     case ZX_OBJ_TYPE_JOB:
-        st = ZX_ERR_NOT_SUPPORTED;  // job trees are not tracked yet
+        job_kill((struct job *)o);
         break;
     default:
         st = ZX_ERR_WRONG_TYPE;

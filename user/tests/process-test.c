@@ -118,6 +118,28 @@ TEST_CASE(jobs) {
     zx_handle_close(job);
 }
 
+TEST_CASE(killing_a_job_kills_its_processes) {
+    zx_handle_t job, sub;
+    ASSERT_OK(zx_job_create(zx_job_default(), 0, &job));
+    ASSERT_OK(zx_job_create(job, 0, &sub));
+    const char *spin[] = {"child", "spin"};
+    const char *sleep[] = {"child", "sleep"};
+    zx_handle_t a = ZX_HANDLE_INVALID, b = ZX_HANDLE_INVALID;
+    ASSERT_OK(zxrv_launch(job, "child", child_elf, child_len, 2, spin, NULL, NULL, 0, &a));
+    ASSERT_OK(zxrv_launch(sub, "child", child_elf, child_len, 2, sleep, NULL, NULL, 0, &b));
+    EXPECT_OK(zx_task_kill(job));
+    EXPECT_EQ(zxrv_wait_exit(a), ZX_TASK_RETCODE_SYSCALL_KILL);
+    EXPECT_EQ(zxrv_wait_exit(b), ZX_TASK_RETCODE_SYSCALL_KILL);
+    // A killed job takes no new children.
+    zx_handle_t p, v, j2;
+    EXPECT_STATUS(zx_process_create(job, "late", 4, 0, &p, &v), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(zx_job_create(sub, 0, &j2), ZX_ERR_BAD_STATE);
+    zx_handle_close(a);
+    zx_handle_close(b);
+    zx_handle_close(sub);
+    zx_handle_close(job);
+}
+
 TEST_CASE(hundred_processes_leave_no_trace) {
     zxrv_kernel_stats_t before, after;
     // Warm up once (the kernel heap keeps slab pages for reuse).
