@@ -6,6 +6,9 @@
 #include "obj/process.h"
 
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/policy.h>
+
+#include "kern/string.h"
 
 static void job_destroy(struct object *o) {
     struct job *j = (struct job *)o;
@@ -42,6 +45,8 @@ zx_status_t job_create(struct job *parent, struct job **out) {
     object_init(&j->obj, &job_ops);
     if (parent) {
         uint64_t f = spin_lock_irqsave(&parent->obj.lock);
+        memcpy(j->pol_action, parent->pol_action, sizeof(j->pol_action));
+        memcpy(j->pol_override, parent->pol_override, sizeof(j->pol_override));
         if (parent->killed) {
             spin_unlock_irqrestore(&parent->obj.lock, f);
             object_unref(&j->obj);  // destroy: no parent linked yet
@@ -55,6 +60,58 @@ zx_status_t job_create(struct job *parent, struct job **out) {
     }
     *out = j;
     return ZX_OK;
+}
+
+static bool is_new_condition(uint32_t c) {
+    return (c >= ZX_POL_NEW_VMO && c <= ZX_POL_NEW_PAGER) || c == ZX_POL_NEW_IOB || c == ZX_POL_NEW_SAMPLER;
+}
+
+// Apply one entry to the (scratch) tables; relative mode skips conflicts.
+static zx_status_t apply_policy(uint8_t *act, uint8_t *ovr, uint32_t cond, uint32_t action, uint32_t override,
+                                bool absolute) {
+    if (act[cond] == action && ovr[cond] == override) return ZX_OK;
+    if (ovr[cond] == ZX_POL_OVERRIDE_DENY) return absolute ? ZX_ERR_ALREADY_EXISTS : ZX_OK;
+    act[cond] = (uint8_t)action;
+    ovr[cond] = (uint8_t)override;
+    return ZX_OK;
+}
+
+zx_status_t job_set_basic_policy(struct job *j, bool absolute, const uint32_t (*entries)[3], uint32_t count) {
+    uint8_t act[JOB_POL_COUNT], ovr[JOB_POL_COUNT];
+    uint64_t f = spin_lock_irqsave(&j->obj.lock);
+    if (j->procs || j->children) {
+        spin_unlock_irqrestore(&j->obj.lock, f);
+        return ZX_ERR_BAD_STATE;
+    }
+    memcpy(act, j->pol_action, sizeof(act));
+    memcpy(ovr, j->pol_override, sizeof(ovr));
+    zx_status_t st = ZX_OK;
+    for (uint32_t i = 0; i < count && st == ZX_OK; i++) {
+        uint32_t cond = entries[i][0], action = entries[i][1], override = entries[i][2];
+        if (cond >= JOB_POL_COUNT || action > ZX_POL_ACTION_KILL || override > ZX_POL_OVERRIDE_DENY) {
+            st = ZX_ERR_INVALID_ARGS;
+            break;
+        }
+        if (cond == ZX_POL_NEW_ANY) {
+            for (uint32_t c = 0; c < JOB_POL_COUNT && st == ZX_OK; c++)
+                if (is_new_condition(c)) st = apply_policy(act, ovr, c, action, override, absolute);
+        }
+        if (st == ZX_OK) st = apply_policy(act, ovr, cond, action, override, absolute);
+    }
+    if (st == ZX_OK) {
+        memcpy(j->pol_action, act, sizeof(act));
+        memcpy(j->pol_override, ovr, sizeof(ovr));
+    }
+    spin_unlock_irqrestore(&j->obj.lock, f);
+    return st;
+}
+
+uint32_t job_policy_action(struct job *j, uint32_t condition) {
+    if (condition >= JOB_POL_COUNT) return ZX_POL_ACTION_DENY;
+    uint64_t f = spin_lock_irqsave(&j->obj.lock);
+    uint32_t a = j->pol_action[condition];
+    spin_unlock_irqrestore(&j->obj.lock, f);
+    return a;
 }
 
 zx_status_t job_add_process(struct job *j, struct process *p) {

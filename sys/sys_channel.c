@@ -7,6 +7,8 @@
 // zx_status_t zx_channel_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1)
 zx_status_t sys_channel_create(uint32_t options, uptr_t out0, uptr_t out1) {
     if (options != 0) return ZX_ERR_INVALID_ARGS;
+    zx_status_t pst = sys_check_policy(ZX_POL_NEW_CHANNEL);
+    if (pst != ZX_OK) return pst;
     struct channel *a, *b;
     zx_status_t st = channel_create_pair(&a, &b);
     if (st != ZX_OK) return st;

@@ -26,6 +26,37 @@ zx_status_t sys_job_create(zx_handle_t parent_job, uint32_t options, uptr_t out)
     return st;
 }
 
+// zx_status_t zx_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic,
+//                               const void* policy, uint32_t count)
+zx_status_t sys_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic, uptr_t policy, uint32_t count) {
+    struct object *o;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_JOB, SYS_RIGHTS_job_set_policy_handle, &o, 0);
+    if (st != ZX_OK) return st;
+    uint32_t entries[JOB_POL_COUNT][3];
+    if (options != ZX_JOB_POL_RELATIVE && options != ZX_JOB_POL_ABSOLUTE) st = ZX_ERR_INVALID_ARGS;
+    else if (topic != ZX_JOB_POL_BASIC_V1 && topic != ZX_JOB_POL_BASIC_V2) st = topic == ZX_JOB_POL_TIMER_SLACK ? ZX_ERR_NOT_SUPPORTED : ZX_ERR_INVALID_ARGS;
+    else if (count == 0) st = ZX_ERR_INVALID_ARGS;
+    else if (count > JOB_POL_COUNT) st = ZX_ERR_OUT_OF_RANGE;
+    for (uint32_t i = 0; st == ZX_OK && i < count; i++) {
+        if (topic == ZX_JOB_POL_BASIC_V1) {
+            zx_policy_basic_v1_t e;
+            if (copy_from_user(&e, uptr_add(policy, i * sizeof(e)), sizeof(e)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+            entries[i][0] = e.condition;
+            entries[i][1] = e.policy;
+            entries[i][2] = ZX_POL_OVERRIDE_DENY;  // v1 policies cannot be overridden below
+        } else {
+            zx_policy_basic_v2_t e;
+            if (copy_from_user(&e, uptr_add(policy, i * sizeof(e)), sizeof(e)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+            entries[i][0] = e.condition;
+            entries[i][1] = e.action;
+            entries[i][2] = e.flags;
+        }
+    }
+    if (st == ZX_OK) st = job_set_basic_policy((struct job *)o, options == ZX_JOB_POL_ABSOLUTE, entries, count);
+    object_unref(o);
+    return st;
+}
+
 static zx_status_t copy_name(uptr_t name, size_t name_size, char buf[ZX_MAX_NAME_LEN], size_t *len) {
     size_t n = name_size < ZX_MAX_NAME_LEN - 1 ? name_size : ZX_MAX_NAME_LEN - 1;
     if (copy_from_user(buf, name, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
@@ -45,6 +76,7 @@ zx_status_t sys_process_create(zx_handle_t job, uptr_t name, size_t name_size, u
     size_t len = 0;
     struct process *p = 0;
     if (options != 0) st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK) st = sys_check_policy(ZX_POL_NEW_PROCESS);
     if (st == ZX_OK) st = copy_name(name, name_size, buf, &len);
     if (st == ZX_OK) st = process_create((struct job *)o, buf, len, &p);
     object_unref(o);

@@ -3,6 +3,8 @@
 #ifndef SYS_SYS_UTIL_H
 #define SYS_SYS_UTIL_H
 
+#include <zircon/syscalls/object.h>
+#include <zircon/syscalls/policy.h>
 #include <zircon/types.h>
 
 #include "mm/usercopy.h"
@@ -46,5 +48,22 @@ static inline zx_status_t sys_install_taken(struct handle_table *t, struct objec
     zx_status_t st = handle_install(t, o, rights, out);
     if (st != ZX_OK) sys_drop_taken(o);
     return st;
+}
+// Apply the calling process's job policy for `condition` (ZX_POL_NEW_*):
+// ZX_OK if allowed; ZX_ERR_ACCESS_DENIED if denied (ZX_POL_ACTION_KILL also
+// kills the process). Exceptions are not delivered yet: *_EXCEPTION actions
+// act as their base action.
+static inline zx_status_t sys_check_policy(uint32_t condition) {
+    struct process *p = process_current();
+    switch (job_policy_action(p->job, condition)) {
+    case ZX_POL_ACTION_ALLOW:
+    case ZX_POL_ACTION_ALLOW_EXCEPTION:
+        return ZX_OK;
+    case ZX_POL_ACTION_KILL:
+        process_kill(p, ZX_TASK_RETCODE_POLICY_KILL);
+        return ZX_ERR_ACCESS_DENIED;
+    default:
+        return ZX_ERR_ACCESS_DENIED;
+    }
 }
 #endif

@@ -15,6 +15,8 @@ static zx_status_t copy_in(void *ctx, size_t buf_off, void *kva, size_t n) {
 zx_status_t sys_vmo_create(uint64_t size, uint32_t options, uptr_t out) {
     // Options beyond 0 (RESIZABLE, DISCARDABLE, UNBOUNDED) arrive with the
     // full seed semantics; until then they are refused, not ignored.
+    zx_status_t pst = sys_check_policy(ZX_POL_NEW_VMO);
+    if (pst != ZX_OK) return pst;
     if (options != 0) return ZX_ERR_INVALID_ARGS;
     if (size > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
     uint64_t rounded = page_round_up(size);

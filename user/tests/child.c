@@ -4,6 +4,7 @@
 //   child illegal    execute an illegal instruction
 //   child spin       loop forever (for zx_task_kill)
 //   child sleep      sleep forever in the kernel (for zx_task_kill)
+//   child vmo        return the status of zx_vmo_create (for job policies)
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls.h>
@@ -22,6 +23,11 @@ int main(int argc, char **argv) {
     }
     if (argc >= 2 && !strcmp(argv[1], "spin")) {
         for (;;) __asm__ volatile("" ::: "memory");
+    }
+    if (argc >= 2 && !strcmp(argv[1], "vmo")) {
+        zx_handle_t vmo;
+        zx_status_t st = zx_vmo_create(4096, 0, &vmo);
+        return st == ZX_OK ? 0 : -st;  // 0, or the error as a positive number
     }
     if (argc >= 2 && !strcmp(argv[1], "sleep")) {
         zx_nanosleep(ZX_TIME_INFINITE);
