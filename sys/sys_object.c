@@ -175,8 +175,15 @@ zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, uptr_
         st = copy_from_user(name, value, n);
         if (st == ZX_OK) object_set_name(o, name, n);
     } else if (property == ZX_PROP_VMO_CONTENT_SIZE) {
-        // Content size changes (with zeroing of the tail) come with the full VMO semantics.
-        st = object_type(o) != ZX_OBJ_TYPE_VMO ? ZX_ERR_WRONG_TYPE : ZX_ERR_NOT_SUPPORTED;
+        uint64_t cs;
+        if (object_type(o) != ZX_OBJ_TYPE_VMO)
+            st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(cs))
+            st = ZX_ERR_BUFFER_TOO_SMALL;
+        else if (copy_from_user(&cs, value, sizeof(cs)) != ZX_OK)
+            st = ZX_ERR_INVALID_ARGS;
+        else
+            st = vmo_set_content_size_checked((struct vmo *)o, cs);
     } else {
         st = ZX_ERR_INVALID_ARGS;
     }
