@@ -84,22 +84,25 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             st = ZX_ERR_WRONG_TYPE;
         } else {
             struct vmo *v = (struct vmo *)o;
+            struct vmo_info vi;
+            vmo_get_info(v, &vi);
             zx_info_vmo_t info;
             memset(&info, 0, sizeof(info));
             info.koid = o->koid;
             object_get_name(o, info.name);
-            info.size_bytes = vmo_get_size(v);
-            info.num_mappings = __atomic_load_n(&v->mappings, __ATOMIC_RELAXED);
-            info.share_count = info.num_mappings;
-            info.flags = ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE;
-            info.committed_bytes = vmo_committed_bytes(v);
-            info.populated_bytes = info.committed_bytes;
-            info.committed_private_bytes = info.committed_bytes;
-            info.populated_private_bytes = info.committed_bytes;
-            info.committed_scaled_bytes = info.committed_bytes;
-            info.populated_scaled_bytes = info.committed_bytes;
+            info.size_bytes = vi.size_bytes;
+            info.num_mappings = vi.num_mappings;
+            info.share_count = vi.num_mappings;
+            info.flags = vi.flags | ZX_INFO_VMO_VIA_HANDLE;  // VMO_INFO_* use the ZX_INFO_VMO_* bits
+            info.committed_bytes = vi.committed_bytes;
+            info.populated_bytes = vi.committed_bytes;
+            info.committed_private_bytes = vi.committed_bytes;
+            info.populated_private_bytes = vi.committed_bytes;
+            info.committed_scaled_bytes = vi.committed_bytes;
+            info.populated_scaled_bytes = vi.committed_bytes;
+            info.metadata_bytes = vi.metadata_bytes;
             info.handle_rights = rights;
-            info.cache_policy = v->cache_policy;
+            info.cache_policy = vi.cache_policy;
             st = single_record(&info, vmo_info_size(topic), buffer, buffer_size, actual, avail);
         }
     } else if (topic == ZX_INFO_RESOURCE) {

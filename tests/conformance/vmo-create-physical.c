@@ -3,6 +3,7 @@
 // the sentence quoted above its case; error mapping per zircon-abi.md §13.
 // Uses the root resource and the console UART's MMIO resource that init
 // passes on (the UART is a device every supported board has).
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/process.h>

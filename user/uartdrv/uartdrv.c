@@ -4,6 +4,7 @@
 // -> zx_vmo_create_physical -> zx_vmar_map -> the device registers.
 // It writes its message by polling the UART itself (ns16550a on QEMU virt,
 // sifive,uart0 on HiFive boards / sifive_u), never through the kernel.
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
