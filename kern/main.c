@@ -23,6 +23,7 @@
 #include "mm/kaspace.h"
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
+#include "obj/resource.h"
 #include "platform/board.h"
 #include "platform/dt.h"
 
@@ -175,6 +176,7 @@ static void kmain_on_kstack(void) {
     irq_disable();  // the kernel runs with interrupts off outside the idle loop
     csr_write_scounteren(0x7);  // user mode may read cycle, time and instret
     sched_init_hart();
+    resource_init_from_dt(&dt);  // the root filter: what MMIO resources may grant
     if (dt.initrd_end > dt.initrd_start) {
         userboot_start(&dt, dt.bootargs);
     } else {

@@ -120,6 +120,7 @@ static void user_exception(struct trap_frame *tf) {
     case EXC_INST_PAGE_FAULT:
     case EXC_LOAD_PAGE_FAULT:
     case EXC_STORE_PAGE_FAULT:
+        reclaim_if_low();
         if (vmar_fault(p->root_vmar, tf->stval, cause) == ZX_OK) return;
         process_fault_kill(tf, "page fault on an address it may not access");
         return;

@@ -179,10 +179,13 @@ void userboot_start(const struct dt_info *dt, const char *cmdline) {
                                   ZX_RIGHT_TRANSFER | ZX_RIGHT_DUPLICATE | ZX_RIGHT_INSPECT | ZX_RIGHT_WRITE,
                                   (ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE)};
     const uint32_t nh = sizeof(tags) / sizeof(tags[0]);
-    char args[512];
+    char args[512], console[96] = "";
     uint32_t argc = 0, alen_used = 0;
-    const char *words[2] = {"init", cmdline};
-    for (int w = 0; w < 2; w++) {
+    if (dt->console.size && dt->console.compatible[0])
+        ksnprintf(console, sizeof(console), "zxrv.console=%lx:%lx:%u:%u:%s", dt->console.base, dt->console.size,
+                  dt->console.reg_shift, dt->console.reg_io_width, dt->console.compatible);
+    const char *words[3] = {"init", console, cmdline};
+    for (int w = 0; w < 3; w++) {
         for (const char *s = words[w]; *s;) {
             while (*s == ' ') s++;
             if (!*s) break;

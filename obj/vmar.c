@@ -4,6 +4,12 @@
 // and sorted; each holds a VMO reference and counts in vmo->mappings; a page
 // is present in the page table only inside a mapping, with that mapping's
 // permissions.
+//
+// Back-links: a mapping is on its VMO's map_list exactly while it is on its
+// VMAR's list; both lists change under the VMAR lock, map_list also under the
+// VMO lock (VMAR lock, then VMO lock). vmar_destroy unlinks every mapping
+// before it destroys the address space, so vmar_unmap_vmo_pages never reaches
+// a freed page table.
 #include "obj/vmar.h"
 
 #include "kern/riscv.h"
@@ -33,6 +39,36 @@ zx_status_t vmar_create_root(struct vmar **out) {
     v->size = USER_ASPACE_TOP - USER_ASPACE_BASE;
     *out = v;
     return ZX_OK;
+}
+
+// Take a reference unless the object is already being destroyed.
+static bool try_ref(struct object *o) {
+    uint32_t r = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
+    while (r != 0)
+        if (__atomic_compare_exchange_n(&o->refcount, &r, r + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
+// Put m on its VMO's map_list. Caller holds m->vmar's lock.
+static void vmo_link(struct vmar_mapping *m) {
+    uint64_t f = spin_lock_irqsave(&m->vmo->obj.lock);
+    m->vmo_next = m->vmo->map_list;
+    m->vmo->map_list = m;
+    spin_unlock_irqrestore(&m->vmo->obj.lock, f);
+}
+
+// Take m off its VMO's map_list. Caller holds m->vmar's lock.
+static void vmo_unlink(struct vmar_mapping *m) {
+    uint64_t f = spin_lock_irqsave(&m->vmo->obj.lock);
+    for (struct vmar_mapping **p = &m->vmo->map_list; *p; p = &(*p)->vmo_next) {
+        if (*p == m) {
+            *p = m->vmo_next;
+            break;
+        }
+    }
+    m->vmo_next = 0;
+    spin_unlock_irqrestore(&m->vmo->obj.lock, f);
 }
 
 static unsigned pt_flags_for(uint32_t perms) {
@@ -104,7 +140,8 @@ zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, str
     }
     object_ref(&vmo->obj);
     __atomic_fetch_add(&vmo->mappings, 1, __ATOMIC_RELAXED);
-    *nm = (struct vmar_mapping){0, base, len, vmo, vmo_offset, perms};
+    *nm = (struct vmar_mapping){0, base, len, vmo, vmo_offset, perms, 0, v, 0};
+    vmo_link(nm);
     struct vmar_mapping **p = &v->maps;
     while (*p && (*p)->base < base) p = &(*p)->next;
     nm->next = *p;
@@ -151,6 +188,7 @@ zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len) {
         uint64_t cut_hi = mend < end ? mend : end;
         pt_unmap(&v->aspace->pt, va(cut_lo), cut_hi - cut_lo);
         if (cut_lo == m->base && cut_hi == mend) {  // whole mapping
+            vmo_unlink(m);
             *p = m->next;
             m->next = freed;
             freed = m;
@@ -172,6 +210,9 @@ zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len) {
             __atomic_fetch_add(&m->vmo->mappings, 1, __ATOMIC_RELAXED);
             m->len = cut_lo - m->base;
             m->next = spare;
+            spare->vmo_next = 0;
+            spare->unmap_pass = 0;
+            vmo_link(spare);
             spare = 0;
             v->nmaps++;
         }
@@ -190,6 +231,7 @@ zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len) {
 void vmar_destroy(struct vmar *v) {
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     struct vmar_mapping *maps = v->maps;
+    for (struct vmar_mapping *m = maps; m; m = m->next) vmo_unlink(m);
     struct aspace *as = v->aspace;
     v->maps = 0;
     v->nmaps = 0;
@@ -239,4 +281,49 @@ zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause) {
     spin_unlock_irqrestore(&v->obj.lock, f);
     if (st == ZX_OK) __atomic_fetch_add(&faults_handled, 1, __ATOMIC_RELAXED);
     return st;
+}
+
+void vmar_unmap_vmo_pages(struct vmo *vmo, uint64_t off, uint64_t len) {
+    if (len == 0) return;
+    uint64_t lo_pg = page_round_down(off);
+    uint64_t end = off > UINT64_MAX - len ? UINT64_MAX : off + len;
+    uint64_t hi_pg = end > UINT64_MAX - PAGE_MASK ? page_round_down(UINT64_MAX) : page_round_up(end);
+    uint64_t f = spin_lock_irqsave(&vmo->obj.lock);
+    uint64_t pass = ++vmo->unmap_pass;
+    spin_unlock_irqrestore(&vmo->obj.lock, f);
+    // One VMAR per round: find a mapping not yet visited in this pass, take
+    // its VMAR's lock (VMAR before VMO), then visit every mapping of that VMAR.
+    // New mappings appear with unmap_pass 0 and are visited too (harmlessly).
+    for (;;) {
+        struct vmar *target = 0;
+        f = spin_lock_irqsave(&vmo->obj.lock);
+        for (struct vmar_mapping *m = vmo->map_list; m; m = m->vmo_next) {
+            if (m->unmap_pass == pass) continue;
+            if (try_ref(&m->vmar->obj)) {
+                target = m->vmar;
+                break;
+            }
+            // Its VMAR is being destroyed: vmar_destroy unlinks the mapping
+            // before it frees the page table, which takes the PTEs with it.
+            for (struct vmar_mapping *n = vmo->map_list; n; n = n->vmo_next)
+                if (n->vmar == m->vmar) n->unmap_pass = pass;
+        }
+        spin_unlock_irqrestore(&vmo->obj.lock, f);
+        if (!target) break;
+        uint64_t g = spin_lock_irqsave(&target->obj.lock);
+        f = spin_lock_irqsave(&vmo->obj.lock);
+        for (struct vmar_mapping *m = vmo->map_list; m; m = m->vmo_next) {
+            if (m->vmar != target) continue;
+            m->unmap_pass = pass;
+            uint64_t lo = lo_pg > m->vmo_offset ? lo_pg : m->vmo_offset;
+            uint64_t mend = m->vmo_offset + m->len;
+            uint64_t hi = hi_pg < mend ? hi_pg : mend;
+            // 4 KiB leaves (vmar_fault maps with PT_SMALL): no split, no failure.
+            if (lo < hi && target->aspace)
+                (void)pt_unmap(&target->aspace->pt, va(m->base + (lo - m->vmo_offset)), hi - lo);
+        }
+        spin_unlock_irqrestore(&vmo->obj.lock, f);
+        spin_unlock_irqrestore(&target->obj.lock, g);
+        object_unref(&target->obj);
+    }
 }

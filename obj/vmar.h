@@ -3,7 +3,8 @@
 // VMO page (demand zero) and maps it with the mapping's permissions.
 //
 // Locking: vmar->obj.lock guards the mapping list; it is taken before the
-// VMO lock and the page-table lock.
+// VMO lock and the page-table lock. Each mapping is also linked on its VMO's
+// map_list (see obj/vmo.h), so the VMO can unmap its pages.
 #ifndef OBJ_VMAR_H
 #define OBJ_VMAR_H
 
@@ -15,12 +16,21 @@
 #include "obj/object.h"
 #include "obj/vmo.h"
 
+struct vmar;
+
 struct vmar_mapping {
     struct vmar_mapping *next;  // sorted by base
     uint64_t base, len;
     struct vmo *vmo;            // a reference
     uint64_t vmo_offset;
     uint32_t perms;             // ZX_VM_PERM_*
+    // Back-link: the mapping is on vmo->map_list from vmar_map (or the split
+    // in vmar_unmap) until it leaves its VMAR (vmar_unmap, vmar_destroy), all
+    // under the VMAR lock then the VMO lock. vmo_next and unmap_pass are
+    // guarded by the VMO lock; vmar (the owner, not a reference) never changes.
+    struct vmar_mapping *vmo_next;
+    struct vmar *vmar;
+    uint64_t unmap_pass;
 };
 
 struct vmar {
@@ -44,4 +54,11 @@ void vmar_destroy(struct vmar *v);
 // ZX_ERR_NOT_FOUND / ZX_ERR_ACCESS_DENIED if the access is not allowed.
 zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause);
 uint64_t vmar_fault_count(void);  // user page faults resolved so far
+// Remove from the page tables of every mapping of `vmo` the pages of VMO byte
+// range [off, off+len) (the overlapping part of each mapping; rounded out to
+// pages), keeping the mappings: later faults commit again (demand zero). Call
+// with no VMO or VMAR lock held; it takes each VMAR's lock, then the VMO lock
+// to walk vmo->map_list (the VMAR-before-VMO order of vmar_fault). Callers
+// serialize calls per VMO (obj/vmo.c calls it inside its busy section).
+void vmar_unmap_vmo_pages(struct vmo *vmo, uint64_t off, uint64_t len);
 #endif

@@ -15,18 +15,25 @@
 //   - committed_pages counts the data pages, node_pages the node pages;
 //   - no page lies at or beyond `size`.
 //
-// Building blocks for what comes next: tree_lookup / tree_commit / tree_prune
-// work on one page number, free_subtree on a whole subtree; decommit and
-// shrinking set_size clear leaf entries (freeing the pages) and prune, and a
+// Building blocks: tree_lookup / tree_commit / tree_prune / tree_detach work
+// on one page number, tree_next finds the next committed page (skipping empty
+// subtrees, so sparse ranges of a VMO_MAX_SIZE VMO are cheap), free_subtree
+// frees a whole subtree. Decommit, zero, shrinking set_size and discard go
+// through free_pages_locked (detach a batch, unmap, free; see obj/vmo.h); a
 // growing set_size raises radix_height by putting a new root above the old
-// one (entry 0). COW children will keep a parent pointer and consult it where
+// one (entry 0), a shrinking one collapses the root while only entry 0 can be
+// set. COW children will keep a parent pointer and consult it where
 // tree_lookup finds nothing.
 //
 // Locking: v->obj.lock (irqsave) guards the tree, the sizes and the counters
 // in every public function that reads or changes them; page_alloc/page_free
-// are called under it (lock order: vmo lock, then the buddy lock). The size
-// getters read with a relaxed atomic load instead, so they may be called
+// are called under it (lock order: vmo lock, then the buddy lock), except the
+// frees of detached data pages, which come after the unmap with no lock. The
+// size getters read with a relaxed atomic load instead, so they may be called
 // under any lock (the fault path calls vmo_get_size under the VMAR lock).
+// Operations that drop the VMO lock midway run in the busy section
+// (op_begin/op_end); the discardable LRU has its own lock, taken after a VMO
+// lock, never before one (reclaim takes it alone, then the VMO's).
 #include "obj/vmo.h"
 
 #include <stdbool.h>
@@ -41,6 +48,7 @@
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
 #include "obj/object.h"
+#include "obj/vmar.h"
 
 #define RADIX_MASK ((uint64_t)VMO_RADIX_FANOUT - 1)
 
@@ -52,6 +60,8 @@ _Static_assert(VMO_MAX_PAGES == (1ull << (VMO_RADIX_BITS * VMO_RADIX_LEVELS)), "
 static const uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 static void vmo_destroy(struct object *o);
+static void lru_remove(struct vmo *v);
+static void lru_append(struct vmo *v);
 
 const struct object_ops vmo_ops = {
     .type = ZX_OBJ_TYPE_VMO,
@@ -181,6 +191,159 @@ static void free_subtree(struct vmo *v, uint64_t node, unsigned level) {
     v->node_pages--;
 }
 
+// The first committed page number in [pn, end) under `node` (at `level`,
+// covering page numbers from `base`), or `end` if none. Empty subtrees are
+// skipped whole.
+static uint64_t subtree_next(uint64_t node, unsigned level, uint64_t base, uint64_t pn, uint64_t end) {
+    const uint64_t *e = node_entries(node);
+    uint64_t span = 1ull << (VMO_RADIX_BITS * level);  // page numbers under one entry
+    uint64_t i = pn > base ? (pn - base) / span : 0;
+    for (; i < VMO_RADIX_FANOUT; i++) {
+        uint64_t child = base + i * span;
+        if (child >= end) return end;
+        if (!e[i]) continue;
+        if (level == 0) return child;
+        uint64_t r = subtree_next(e[i], level - 1, child, pn > child ? pn : child, end);
+        if (r < end) return r;
+    }
+    return end;
+}
+
+static uint64_t tree_next(const struct vmo *v, uint64_t pn, uint64_t end) {
+    if (pn >= end || !pa_val(v->root)) return end;
+    return subtree_next(pa_val(v->root), v->radix_height - 1, 0, pn, end);
+}
+
+// Take the data page of pn out of the tree (pruning emptied nodes) and return
+// it (0 if pn was not committed). The caller frees it.
+static uint64_t tree_detach(struct vmo *v, uint64_t pn) {
+    uint64_t *slot = &v->root.v;
+    for (int level = (int)v->radix_height - 1; level >= 0; level--) {
+        if (!*slot) return 0;
+        slot = &node_entries(*slot)[radix_index(pn, (unsigned)level)];
+    }
+    uint64_t page = *slot;
+    if (!page) return 0;
+    *slot = 0;
+    v->committed_pages--;
+    tree_prune(v, pn);
+    return page;
+}
+
+// Raise the tree to h levels: each new root holds the old one in entry 0 (an
+// empty tree only changes radix_height). ZX_ERR_NO_MEMORY: nothing changed.
+static void tree_lower(struct vmo *v, unsigned h);
+static zx_status_t tree_raise(struct vmo *v, unsigned h) {
+    unsigned old = v->radix_height;
+    while (v->radix_height < h) {
+        if (pa_val(v->root)) {
+            paddr_t node;
+            zx_status_t st = zeroed_page_alloc(&node);
+            if (st != ZX_OK) {
+                tree_lower(v, old);
+                return st;
+            }
+            node_entries(pa_val(node))[0] = pa_val(v->root);
+            v->root = node;
+            v->node_pages++;
+        }
+        v->radix_height++;
+    }
+    return ZX_OK;
+}
+
+// Lower the tree to h levels. Only entry 0 of each collapsed root may be set
+// (nothing lies beyond what h levels address): it becomes the root.
+static void tree_lower(struct vmo *v, unsigned h) {
+    while (v->radix_height > h) {
+        uint64_t r = pa_val(v->root);
+        if (r) {
+            v->root = pa(node_entries(r)[0]);
+            page_free(pa(r), 0);
+            v->node_pages--;
+        }
+        v->radix_height--;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The busy section and page removal.
+
+// Enter v's busy section: returns with v->obj.lock held (flags returned) and
+// op_busy set; waits (lock dropped) while another operation is in it.
+static uint64_t op_begin(struct vmo *v) {
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    while (v->op_busy) {
+        spin_unlock_irqrestore(&v->obj.lock, f);
+        while (__atomic_load_n(&v->op_busy, __ATOMIC_RELAXED)) {
+        }
+        f = spin_lock_irqsave(&v->obj.lock);
+    }
+    __atomic_store_n(&v->op_busy, true, __ATOMIC_RELAXED);
+    return f;
+}
+
+static void op_end(struct vmo *v, uint64_t f) {
+    __atomic_store_n(&v->op_busy, false, __ATOMIC_RELAXED);
+    spin_unlock_irqrestore(&v->obj.lock, f);
+}
+
+// Remove every committed page with page number in [pn, end): detach up to
+// VMO_FREE_BATCH of them under the lock, drop it, take them out of every
+// mapping, free them, retake the lock; repeat. Called in the busy section
+// with the lock held (*f its flags); returns with it held. Returns the pages
+// freed: data pages plus the radix nodes that emptied.
+static uint64_t free_pages_locked(struct vmo *v, uint64_t pn, uint64_t end, uint64_t *f) {
+    uint64_t freed = 0;
+    while (pn < end) {
+        paddr_t batch[VMO_FREE_BATCH];
+        unsigned n = 0;
+        uint64_t first = 0, last = 0, nodes_before = v->node_pages;
+        while (n < VMO_FREE_BATCH) {
+            uint64_t p = tree_next(v, pn, end);
+            if (p >= end) {
+                pn = end;
+                break;
+            }
+            if (n == 0) first = p;
+            last = p;
+            batch[n++] = pa(tree_detach(v, p));
+            pn = p + 1;
+        }
+        freed += nodes_before - v->node_pages;
+        if (n == 0) break;
+        spin_unlock_irqrestore(&v->obj.lock, *f);
+        vmar_unmap_vmo_pages(v, first << PAGE_SHIFT, (last - first + 1) << PAGE_SHIFT);
+        for (unsigned i = 0; i < n; i++) page_free(batch[i], 0);
+        freed += n;
+        *f = spin_lock_irqsave(&v->obj.lock);
+    }
+    return freed;
+}
+
+// Zero bytes [a, b) of one page in place if it is committed (a < b, same page).
+static void zero_in_page(struct vmo *v, uint64_t a, uint64_t b) {
+    uint64_t page = tree_lookup(v, a >> PAGE_SHIFT);
+    if (page) memset((uint8_t *)physmap_va(pa(page)) + (a & PAGE_MASK), 0, (size_t)(b - a));
+}
+
+// Make bytes [start, end) (end <= size) read as zero: partial pages zeroed in
+// place, whole pages freed. Busy section, lock held, as free_pages_locked.
+static void zero_range_locked(struct vmo *v, uint64_t start, uint64_t end, uint64_t *f) {
+    if (start >= end) return;
+    if (start & PAGE_MASK) {
+        uint64_t stop = page_round_up(start) < end ? page_round_up(start) : end;
+        zero_in_page(v, start, stop);
+        start = stop;
+    }
+    if (start < end && (end & PAGE_MASK)) {
+        uint64_t from = page_round_down(end) > start ? page_round_down(end) : start;
+        zero_in_page(v, from, end);
+        end = from;
+    }
+    if (start < end) free_pages_locked(v, start >> PAGE_SHIFT, end >> PAGE_SHIFT, f);
+}
+
 // ---------------------------------------------------------------------------
 // Object lifecycle.
 
@@ -199,15 +362,38 @@ zx_status_t vmo_create(uint64_t size, uint64_t content_size, uint32_t options, s
     v->node_pages = 0;
     v->mappings = 0;
     v->radix_height = radix_height_for(size >> PAGE_SHIFT);
+    v->discardable = (options & ZX_VMO_DISCARDABLE) != 0;
+    if (v->discardable) lru_append(v);  // a new discardable VMO is unlocked
     *out = v;
     return ZX_OK;
 }
+
+zx_status_t vmo_create_physical(uint64_t paddr, uint64_t size, struct vmo **out) {
+    if (size == 0 || !is_page_aligned(paddr) || !is_page_aligned(size)) return ZX_ERR_INVALID_ARGS;
+    if (size - 1 > UINT64_MAX - paddr || size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    struct vmo *v = kzalloc(sizeof(*v));
+    if (!v) return ZX_ERR_NO_MEMORY;
+    object_init(&v->obj, &vmo_ops);
+    v->size = size;
+    v->content_size = size;
+    v->options = 0;
+    v->cache_policy = ZX_CACHE_POLICY_UNCACHED;
+    v->root = pa(0);
+    v->radix_height = 1;
+    v->physical = true;
+    v->phys_base = pa(paddr);
+    *out = v;
+    return ZX_OK;
+}
+
+bool vmo_is_physical(struct vmo *v) { return v->physical; }
 
 // Called once by object_unref when the last reference goes: nothing else can
 // reach the VMO, so no lock is taken.
 static void vmo_destroy(struct object *o) {
     struct vmo *v = vmo_from_object(o);
-    if (pa_val(v->root)) free_subtree(v, pa_val(v->root), v->radix_height - 1);
+    if (v->discardable) lru_remove(v);
+    if (!v->physical && pa_val(v->root)) free_subtree(v, pa_val(v->root), v->radix_height - 1);
     v->root = pa(0);
     kfree(v);
 }
@@ -221,9 +407,13 @@ static inline bool range_ok(uint64_t off, uint64_t len, uint64_t size) {
 }
 
 zx_status_t vmo_read(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx) {
+    if (v->physical) return ZX_ERR_NOT_SUPPORTED;
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     zx_status_t st = ZX_OK;
-    if (!range_ok(off, len, v->size)) st = ZX_ERR_OUT_OF_RANGE;
+    if (!range_ok(off, len, v->size))
+        st = ZX_ERR_OUT_OF_RANGE;
+    else if (v->discarded)
+        st = ZX_ERR_NOT_FOUND;
     for (size_t done = 0; st == ZX_OK && done < len;) {
         uint64_t cur = off + done;
         uint64_t in_page = cur & PAGE_MASK;
@@ -240,9 +430,13 @@ zx_status_t vmo_read(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, 
 }
 
 zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx) {
+    if (v->physical) return ZX_ERR_NOT_SUPPORTED;
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     zx_status_t st = ZX_OK;
-    if (!range_ok(off, len, v->size)) st = ZX_ERR_OUT_OF_RANGE;
+    if (!range_ok(off, len, v->size))
+        st = ZX_ERR_OUT_OF_RANGE;
+    else if (v->discarded)
+        st = ZX_ERR_NOT_FOUND;
     for (size_t done = 0; st == ZX_OK && done < len;) {
         uint64_t cur = off + done;
         uint64_t in_page = cur & PAGE_MASK;
@@ -264,6 +458,11 @@ zx_status_t vmo_get_page(struct vmo *v, uint64_t off, bool commit, paddr_t *out)
     zx_status_t st;
     if (off >= v->size) {
         st = ZX_ERR_OUT_OF_RANGE;
+    } else if (v->physical) {
+        *out = pa_add(v->phys_base, off);
+        st = ZX_OK;
+    } else if (v->discarded) {
+        st = ZX_ERR_NOT_FOUND;
     } else if (commit) {
         st = tree_get_or_commit(v, off >> PAGE_SHIFT, out);
     } else {
@@ -292,5 +491,240 @@ uint64_t vmo_get_content_size(struct vmo *v) { return __atomic_load_n(&v->conten
 void vmo_set_content_size(struct vmo *v, uint64_t content_size) {
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     __atomic_store_n(&v->content_size, content_size, __ATOMIC_RELAXED);
+    spin_unlock_irqrestore(&v->obj.lock, f);
+}
+
+zx_status_t vmo_set_content_size_checked(struct vmo *v, uint64_t cs) {
+    uint64_t f = op_begin(v);
+    zx_status_t st = ZX_OK;
+    if (cs > v->size) {
+        st = ZX_ERR_OUT_OF_RANGE;
+    } else {
+        __atomic_store_n(&v->content_size, cs, __ATOMIC_RELAXED);
+        if (!v->physical) zero_range_locked(v, cs, v->size, &f);
+    }
+    op_end(v, f);
+    return st;
+}
+
+zx_status_t vmo_set_size(struct vmo *v, uint64_t size) {
+    if (v->physical || !(v->options & ZX_VMO_RESIZABLE)) return ZX_ERR_UNAVAILABLE;
+    if (size > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
+    uint64_t rounded = page_round_up(size);
+    if (rounded > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    unsigned h = radix_height_for(rounded >> PAGE_SHIFT);
+    uint64_t f = op_begin(v);
+    uint64_t old = v->size;
+    zx_status_t st = ZX_OK;
+    if (h > v->radix_height) st = tree_raise(v, h);
+    if (st == ZX_OK) {
+        // The new size first: nothing commits beyond it while the pages
+        // beyond are removed (with the lock dropped now and then).
+        __atomic_store_n(&v->size, rounded, __ATOMIC_RELAXED);
+        __atomic_store_n(&v->content_size, size, __ATOMIC_RELAXED);
+        if (rounded < old) free_pages_locked(v, rounded >> PAGE_SHIFT, old >> PAGE_SHIFT, &f);
+        if (h < v->radix_height) tree_lower(v, h);
+        if (size < rounded) zero_in_page(v, size, rounded);
+    }
+    op_end(v, f);
+    return st;
+}
+
+// [off, off+len) inside the size, rounded out to page numbers [*pn, *end).
+static zx_status_t page_range(const struct vmo *v, uint64_t off, uint64_t len, uint64_t *pn, uint64_t *end) {
+    if (!range_ok(off, len, v->size)) return ZX_ERR_OUT_OF_RANGE;
+    *pn = off >> PAGE_SHIFT;
+    *end = len ? page_round_up(off + len) >> PAGE_SHIFT : *pn;  // off + len <= size <= VMO_MAX_SIZE
+    return ZX_OK;
+}
+
+zx_status_t vmo_commit(struct vmo *v, uint64_t off, uint64_t len) {
+    if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    uint64_t f = op_begin(v);
+    uint64_t pn, end;
+    zx_status_t st = page_range(v, off, len, &pn, &end);
+    if (st == ZX_OK && len && v->discarded) st = ZX_ERR_NOT_FOUND;
+    for (; st == ZX_OK && pn < end; pn++) {
+        paddr_t page;
+        st = tree_get_or_commit(v, pn, &page);
+    }
+    op_end(v, f);
+    return st;
+}
+
+zx_status_t vmo_decommit(struct vmo *v, uint64_t off, uint64_t len) {
+    if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    uint64_t f = op_begin(v);
+    uint64_t pn, end;
+    zx_status_t st = page_range(v, off, len, &pn, &end);
+    if (st == ZX_OK) free_pages_locked(v, pn, end, &f);
+    op_end(v, f);
+    return st;
+}
+
+zx_status_t vmo_zero(struct vmo *v, uint64_t off, uint64_t len) {
+    if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    uint64_t f = op_begin(v);
+    zx_status_t st = range_ok(off, len, v->size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
+    if (st == ZX_OK) zero_range_locked(v, off, off + len, &f);
+    op_end(v, f);
+    return st;
+}
+
+// ---------------------------------------------------------------------------
+// Discardable VMOs. The LRU (lru_lock) holds the unlocked, not discarded
+// ones, least recently unlocked at the head; it holds no references (destroy
+// takes a VMO off it; reclaim only takes VMOs whose refcount is not zero).
+
+static struct spinlock lru_lock = SPINLOCK_INIT("vmo-lru");
+static struct vmo *lru_head, *lru_tail;
+static uint64_t lru_count;
+
+static void lru_remove_locked(struct vmo *v) {
+    if (!v->on_lru) return;
+    if (v->lru_prev) v->lru_prev->lru_next = v->lru_next;
+    else lru_head = v->lru_next;
+    if (v->lru_next) v->lru_next->lru_prev = v->lru_prev;
+    else lru_tail = v->lru_prev;
+    v->lru_prev = v->lru_next = NULL;
+    v->on_lru = false;
+    lru_count--;
+}
+
+static void lru_remove(struct vmo *v) {
+    uint64_t f = spin_lock_irqsave(&lru_lock);
+    lru_remove_locked(v);
+    spin_unlock_irqrestore(&lru_lock, f);
+}
+
+static void lru_append(struct vmo *v) {
+    uint64_t f = spin_lock_irqsave(&lru_lock);
+    lru_remove_locked(v);
+    v->lru_prev = lru_tail;
+    v->lru_next = NULL;
+    if (lru_tail) lru_tail->lru_next = v;
+    else lru_head = v;
+    lru_tail = v;
+    v->on_lru = true;
+    lru_count++;
+    spin_unlock_irqrestore(&lru_lock, f);
+}
+
+uint64_t vmo_discardable_unlocked_count(void) {
+    uint64_t f = spin_lock_irqsave(&lru_lock);
+    uint64_t n = lru_count;
+    spin_unlock_irqrestore(&lru_lock, f);
+    return n;
+}
+
+zx_status_t vmo_lock(struct vmo *v, uint64_t off, uint64_t len, bool try_only, struct vmo_lock_state *out) {
+    if (!v->discardable) return ZX_ERR_NOT_SUPPORTED;
+    uint64_t f = op_begin(v);
+    zx_status_t st = ZX_OK;
+    if (off != 0 || len != v->size) {
+        st = ZX_ERR_OUT_OF_RANGE;
+    } else if (v->lock_count == UINT32_MAX) {
+        st = ZX_ERR_BAD_STATE;
+    } else if (try_only && v->discarded) {
+        st = ZX_ERR_UNAVAILABLE;
+    } else {
+        bool was = v->discarded;
+        if (v->lock_count++ == 0) lru_remove(v);
+        v->discarded = false;
+        if (out) *out = (struct vmo_lock_state){0, v->size, 0, was ? v->size : 0};
+    }
+    op_end(v, f);
+    return st;
+}
+
+zx_status_t vmo_unlock(struct vmo *v, uint64_t off, uint64_t len) {
+    if (!v->discardable) return ZX_ERR_NOT_SUPPORTED;
+    uint64_t f = op_begin(v);
+    zx_status_t st = ZX_OK;
+    if (off != 0 || len != v->size)
+        st = ZX_ERR_OUT_OF_RANGE;
+    else if (v->lock_count == 0)
+        st = ZX_ERR_BAD_STATE;
+    else if (--v->lock_count == 0)
+        lru_append(v);
+    op_end(v, f);
+    return st;
+}
+
+static bool try_ref(struct object *o) {
+    uint32_t r = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
+    while (r != 0)
+        if (__atomic_compare_exchange_n(&o->refcount, &r, r + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
+// Discard v if it is still unlocked and not discarded: pages freed.
+static uint64_t vmo_discard(struct vmo *v) {
+    uint64_t f = op_begin(v);
+    uint64_t freed = 0;
+    if (v->lock_count == 0 && !v->discarded) {
+        v->discarded = true;
+        lru_remove(v);
+        freed = free_pages_locked(v, 0, v->size >> PAGE_SHIFT, &f);
+    }
+    op_end(v, f);
+    return freed;
+}
+
+uint64_t vmo_reclaim_discardable(uint64_t want_pages) {
+    uint64_t freed = 0;
+    while (freed < want_pages) {
+        struct vmo *v = NULL;
+        uint64_t f = spin_lock_irqsave(&lru_lock);
+        for (struct vmo *c = lru_head; c; c = c->lru_next) {
+            if (try_ref(&c->obj)) {  // refcount 0: destroy is taking it off
+                v = c;
+                lru_remove_locked(v);
+                break;
+            }
+        }
+        spin_unlock_irqrestore(&lru_lock, f);
+        if (!v) break;
+        freed += vmo_discard(v);
+        object_unref(&v->obj);
+    }
+    return freed;
+}
+
+// ---------------------------------------------------------------------------
+// Cache policy and info.
+
+zx_status_t vmo_set_cache_policy(struct vmo *v, uint32_t policy) {
+    if (policy > ZX_CACHE_POLICY_MASK) return ZX_ERR_INVALID_ARGS;
+    uint64_t f = op_begin(v);
+    zx_status_t st = ZX_OK;
+    if (v->committed_pages || v->map_list || __atomic_load_n(&v->mappings, __ATOMIC_RELAXED))
+        st = ZX_ERR_BAD_STATE;
+    else
+        v->cache_policy = policy;
+    op_end(v, f);
+    return st;
+}
+
+uint32_t vmo_get_cache_policy(struct vmo *v) {
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    uint32_t p = v->cache_policy;
+    spin_unlock_irqrestore(&v->obj.lock, f);
+    return p;
+}
+
+void vmo_get_info(struct vmo *v, struct vmo_info *out) {
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    out->size_bytes = v->size;
+    out->content_size = v->content_size;
+    out->committed_bytes = v->committed_pages * PAGE_SIZE;
+    out->metadata_bytes = v->node_pages * PAGE_SIZE;
+    out->flags = (v->physical ? 0 : VMO_INFO_TYPE_PAGED) | ((v->options & ZX_VMO_RESIZABLE) ? VMO_INFO_RESIZABLE : 0) |
+                 (v->discardable ? VMO_INFO_DISCARDABLE : 0);
+    out->cache_policy = v->cache_policy;
+    out->num_mappings = __atomic_load_n(&v->mappings, __ATOMIC_RELAXED);
+    out->lock_count = v->lock_count;
+    out->discarded = v->discarded;
     spin_unlock_irqrestore(&v->obj.lock, f);
 }

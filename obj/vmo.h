@@ -1,4 +1,5 @@
-// Virtual Memory Objects: paged memory that can be read, written and mapped.
+// Virtual Memory Objects: paged memory that can be read, written and mapped,
+// and physical VMOs that name a fixed range of physical memory (MMIO).
 //
 // A paged VMO keeps its committed pages in a radix tree indexed by page
 // number (nodes are whole pages from mm/page_alloc, reached through the
@@ -8,17 +9,47 @@
 //
 // Sizes: `size` is always a multiple of the page size; `content_size` is the
 // unrounded size the creator asked for (seed zx_vmo_create). VMO_MAX_SIZE is
-// the largest size the kernel allows.
+// the largest size the kernel allows. A ZX_VMO_RESIZABLE VMO changes size
+// with vmo_set_size; the radix tree grows (a new root above the old) or
+// shrinks (the root collapses) to the fewest levels for the size.
 //
 // Copies to and from the VMO go through a caller-supplied copy function, so
 // the same code serves user copies (mm/usercopy.h) in the kernel and memcpy
 // in host tests. A copy failure stops the operation with the callback's
 // status; pages committed before the failure stay committed.
 //
-// Locking: vmo->obj.lock guards the tree, the sizes and the counters. The
-// copy callbacks are called with the lock held and interrupts off (user
-// copies fault through fixups, never sleep). Lock order: vmo lock, then the
-// buddy lock.
+// Mappings: every struct vmar_mapping of the VMO is linked on v->map_list
+// (obj/vmar.c links and unlinks them). Whenever pages leave the VMO
+// (decommit, zero, shrink, discard) they are removed from every mapping's
+// page table before they are freed (vmar_unmap_vmo_pages); later faults
+// commit fresh demand-zero pages (or fail beyond the size).
+//
+// Discardable VMOs (ZX_VMO_DISCARDABLE): start unlocked; vmo_lock/vmo_unlock
+// nest a lock count over the whole VMO. Unlocked, not yet discarded ones sit
+// on a global LRU list (least recently unlocked first) from which
+// vmo_reclaim_discardable discards them (frees all pages, marks them
+// discarded). While discarded and unlocked, reads, writes, commits and faults
+// fail with ZX_ERR_NOT_FOUND (as Zircon); the next vmo_lock succeeds, reports
+// the discard and the contents then read as zero.
+//
+// Locking (order, outermost first):
+//   1. the per-VMO "busy" section (v->op_busy, taken under the VMO lock by
+//      size changes, range ops, lock/unlock, discard, cache policy): one such
+//      operation per VMO at a time, so an operation may drop the VMO lock in
+//      the middle (to unmap) without another resize or discard slipping in;
+//   2. a VMAR lock (obj/vmar.c: vmar_fault calls vmo_get_page under it);
+//   3. the VMO lock v->obj.lock: the tree, sizes, counters, map_list, the
+//      discardable state; the copy callbacks run under it with interrupts off;
+//   4. the LRU lock of discardable VMOs; the page-table lock; the buddy lock.
+// Pages leave a VMO in three steps: detach them from the tree under the VMO
+// lock (at most VMO_FREE_BATCH at a time, kept in an on-stack array), drop the
+// VMO lock, vmar_unmap_vmo_pages (takes each VMAR lock, then the VMO lock to
+// walk map_list), then page_free. So a fault that fetched a page before it
+// was detached has mapped it (under its VMAR lock) before the unmap runs, and
+// no user mapping ever outlives the page. The public functions below take the
+// locks themselves: call them with no VMO or VMAR lock held (vmo_get_page,
+// vmo_get_size and vmo_get_content_size excepted: they may run under a VMAR
+// lock).
 #ifndef OBJ_VMO_H
 #define OBJ_VMO_H
 
@@ -35,6 +66,8 @@
 #define VMO_MAX_PAGES (1ull << (9 * VMO_RADIX_LEVELS))
 #define VMO_MAX_SIZE (VMO_MAX_PAGES * PAGE_SIZE)
 
+struct vmar_mapping;
+
 struct vmo {
     struct object obj;
     uint64_t size;          // bytes, page aligned, <= VMO_MAX_SIZE
@@ -50,6 +83,28 @@ struct vmo {
     // node is at level radix_height - 1, leaves (entries = data pages) at
     // level 0. It never shrinks; growing it puts a new root above the old.
     uint32_t radix_height;
+
+    // Physical VMOs (vmo_create_physical): no tree, page n is phys_base + n.
+    bool physical;
+    paddr_t phys_base;
+
+    // Discardable state (guarded by obj.lock). lock_count: nesting of
+    // vmo_lock; discarded: pages were reclaimed and no vmo_lock since.
+    bool discardable, discarded;
+    uint32_t lock_count;
+    // The global LRU of unlocked discardable VMOs (guarded by the LRU lock in
+    // obj/vmo.c, not by obj.lock).
+    struct vmo *lru_prev, *lru_next;
+    bool on_lru;
+
+    // One size change / range op / lock op / discard at a time (see above).
+    bool op_busy;
+
+    // Every mapping of this VMO, linked through vmar_mapping.vmo_next
+    // (guarded by obj.lock; obj/vmar.c links and unlinks under its VMAR lock
+    // then this lock). unmap_pass: bookkeeping of vmar_unmap_vmo_pages.
+    struct vmar_mapping *map_list;
+    uint64_t unmap_pass;
 };
 
 // Radix nodes: one page of VMO_RADIX_FANOUT uint64_t entries, each the
@@ -59,13 +114,19 @@ struct vmo {
 #define VMO_RADIX_BITS 9
 #define VMO_RADIX_FANOUT (1u << VMO_RADIX_BITS)
 
+// Pages detached from the tree per unmap-and-free round (an on-stack array).
+#define VMO_FREE_BATCH 64u
+
 // Copy `n` bytes between VMO memory at `kva` and the caller's buffer at
 // byte offset `buf_off`. Returns ZX_OK or an error (e.g. ZX_ERR_INVALID_ARGS
 // for a bad user pointer).
 typedef zx_status_t (*vmo_copy_fn)(void *ctx, size_t buf_off, void *kva, size_t n);
 
 // Create a paged VMO of `size` bytes (already page rounded by the caller,
-// <= VMO_MAX_SIZE) with the given content size and options.
+// <= VMO_MAX_SIZE) with the given content size and options (the caller has
+// validated them: ZX_VMO_RESIZABLE makes vmo_set_size work, ZX_VMO_DISCARDABLE
+// makes it discardable and puts it on the LRU unlocked; for ZX_VMO_UNBOUNDED
+// the caller passes size VMO_MAX_SIZE and the content size it wants).
 // ZX_ERR_NO_MEMORY leaves nothing behind.
 zx_status_t vmo_create(uint64_t size, uint64_t content_size, uint32_t options, struct vmo **out);
 
@@ -78,12 +139,14 @@ zx_status_t vmo_create(uint64_t size, uint64_t content_size, uint32_t options, s
 // ZX_ERR_OUT_OF_RANGE for off > size. Each callback covers at most one page
 // and never crosses a page boundary (kva + n stays inside one page).
 // Write: a failed commit stops with ZX_ERR_NO_MEMORY; bytes copied before it
-// stay written.
+// stay written. Physical VMOs: ZX_ERR_NOT_SUPPORTED. A discarded (unlocked)
+// VMO: ZX_ERR_NOT_FOUND (after the range check).
 zx_status_t vmo_read(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx);
 zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx);
 
 // The physical page backing byte offset `off` (page aligned, < size). With
 // commit, a missing page is committed (zeroed); without, ZX_ERR_NOT_FOUND.
+// A discarded (unlocked) VMO: ZX_ERR_NOT_FOUND. Physical: phys_base + off.
 // `off` not page aligned: ZX_ERR_INVALID_ARGS; off >= size: ZX_ERR_OUT_OF_RANGE.
 // The page stays owned by the VMO (valid until decommitted or destroyed).
 zx_status_t vmo_get_page(struct vmo *v, uint64_t off, bool commit, paddr_t *out);
@@ -95,6 +158,104 @@ uint64_t vmo_committed_bytes(struct vmo *v);
 uint64_t vmo_get_size(struct vmo *v);
 uint64_t vmo_get_content_size(struct vmo *v);
 void vmo_set_content_size(struct vmo *v, uint64_t content_size);
+
+// vmo_set_content_size for the ZX_PROP_VMO_CONTENT_SIZE property (Zircon's
+// VmObjectDispatcher::SetContentSize): cs > size -> ZX_ERR_OUT_OF_RANGE
+// (nothing changes); else the content size becomes cs and the bytes
+// [cs, size) read as zero afterwards: the partial page is zeroed in place if
+// committed, whole pages are decommitted (unmapped first). Zircon zeroes to
+// the end of the VMO, not only up to the old content size, so a write beyond
+// the content size does not survive. Physical VMOs: the content size is set,
+// nothing is zeroed.
+zx_status_t vmo_set_content_size_checked(struct vmo *v, uint64_t cs);
+
+// zx_vmo_set_size. ZX_ERR_UNAVAILABLE unless created ZX_VMO_RESIZABLE (a
+// physical VMO never is). `size` is rounded up to pages; overflow or a result
+// > VMO_MAX_SIZE -> ZX_ERR_OUT_OF_RANGE. Growing needs new radix roots:
+// ZX_ERR_NO_MEMORY leaves the VMO unchanged. On success the size is the
+// rounded size, the content size exactly `size`; pages at or beyond the new
+// size are unmapped from every mapping and freed; new pages are uncommitted
+// (read as zero); [size, rounded size) reads as zero (zeroed in place if
+// committed). Faults beyond the new size fail (vmar_fault: OUT_OF_RANGE).
+zx_status_t vmo_set_size(struct vmo *v, uint64_t size);
+
+// Range operations (zx_vmo_op_range). The range [off, off+len) must lie
+// within the size (overflow or past the size: ZX_ERR_OUT_OF_RANGE; len 0 is
+// ZX_OK); it is then rounded out to pages (offset down, end up) where pages
+// are concerned. Physical VMOs: ZX_ERR_NOT_SUPPORTED.
+//   vmo_commit: commit (zeroed) every page of the range. On ZX_ERR_NO_MEMORY
+//     the pages committed so far stay committed (Zircon's commit may also
+//     leave a partial commit). A discarded VMO: ZX_ERR_NOT_FOUND.
+//   vmo_decommit: unmap from every mapping and free every committed page of
+//     the range; they read as zero afterwards.
+//   vmo_zero: the bytes of the range read as zero afterwards: whole pages are
+//     decommitted as above, partial pages at either end zeroed in place if
+//     committed (never committed by it).
+zx_status_t vmo_commit(struct vmo *v, uint64_t off, uint64_t len);
+zx_status_t vmo_decommit(struct vmo *v, uint64_t off, uint64_t len);
+zx_status_t vmo_zero(struct vmo *v, uint64_t off, uint64_t len);
+
+// Discardable VMOs (ZX_VMO_OP_LOCK / TRY_LOCK / UNLOCK). Layout of Zircon's
+// zx_vmo_lock_state_t (what ZX_VMO_OP_LOCK copies out).
+struct vmo_lock_state {
+    uint64_t offset;
+    uint64_t size;
+    uint64_t discarded_offset;
+    uint64_t discarded_size;
+};
+// Errors, in this order: not discardable -> ZX_ERR_NOT_SUPPORTED; the range
+// is not the whole VMO (off != 0 or len != size) -> ZX_ERR_OUT_OF_RANGE;
+// lock count at UINT32_MAX -> ZX_ERR_BAD_STATE; try_only on a discarded VMO
+// -> ZX_ERR_UNAVAILABLE (stays unlocked). Else the lock count goes up, the
+// VMO leaves the LRU, and *out (may be NULL) = {0, size, 0, size} if it had
+// been discarded (the discard is then forgotten: contents read as zero),
+// {0, size, 0, 0} otherwise.
+zx_status_t vmo_lock(struct vmo *v, uint64_t off, uint64_t len, bool try_only, struct vmo_lock_state *out);
+// Not discardable -> ZX_ERR_NOT_SUPPORTED; range not the whole VMO ->
+// ZX_ERR_OUT_OF_RANGE; not locked -> ZX_ERR_BAD_STATE. The count drops; at
+// zero the VMO goes to the tail of the LRU (reclaimable again).
+zx_status_t vmo_unlock(struct vmo *v, uint64_t off, uint64_t len);
+// Discard unlocked discardable VMOs, least recently unlocked first, until at
+// least want_pages pages were freed or none is left. Each discarded VMO loses
+// every page (unmapped first), is marked discarded and leaves the LRU (even
+// when it had no pages). Returns the pages freed: data pages plus radix node
+// pages. Call with no VMO or VMAR lock held.
+uint64_t vmo_reclaim_discardable(uint64_t want_pages);
+// Unlocked discardable VMOs on the LRU now (for tests and diagnostics).
+uint64_t vmo_discardable_unlocked_count(void);
+
+// Physical VMOs (seed zx_vmo_create_physical): `size` bytes of physical memory
+// at `paddr`. paddr or size not page aligned, size 0 -> ZX_ERR_INVALID_ARGS;
+// paddr + size - 1 overflowing or size > VMO_MAX_SIZE -> ZX_ERR_OUT_OF_RANGE;
+// ZX_ERR_NO_MEMORY. Content size = size, cache policy UNCACHED, not
+// resizable, no pages of its own (destroy frees only the struct).
+// vmo_get_page gives paddr + off (commit or not); vmo_read/vmo_write and the
+// range ops give ZX_ERR_NOT_SUPPORTED. The resource check is the caller's.
+zx_status_t vmo_create_physical(uint64_t paddr, uint64_t size, struct vmo **out);
+bool vmo_is_physical(struct vmo *v);
+
+// ZX_PROP/zx_vmo_set_cache_policy: policy > ZX_CACHE_POLICY_MASK ->
+// ZX_ERR_INVALID_ARGS; the VMO has committed pages or any mapping ->
+// ZX_ERR_BAD_STATE (as Zircon); else recorded (paged and physical alike).
+zx_status_t vmo_set_cache_policy(struct vmo *v, uint32_t policy);
+uint32_t vmo_get_cache_policy(struct vmo *v);
+
+// For ZX_INFO_VMO. flags uses the ZX_INFO_VMO_* bit values.
+#define VMO_INFO_TYPE_PAGED 0x1u    // == ZX_INFO_VMO_TYPE_PAGED (physical: bit clear)
+#define VMO_INFO_RESIZABLE 0x2u     // == ZX_INFO_VMO_RESIZABLE
+#define VMO_INFO_DISCARDABLE 0x80u  // == ZX_INFO_VMO_DISCARDABLE
+struct vmo_info {
+    uint64_t size_bytes;
+    uint64_t content_size;
+    uint64_t committed_bytes;  // data pages (0 for physical VMOs)
+    uint64_t metadata_bytes;   // radix node pages
+    uint32_t flags;            // VMO_INFO_*
+    uint32_t cache_policy;     // ZX_CACHE_POLICY_*
+    uint32_t num_mappings;
+    uint32_t lock_count;       // discardable VMOs
+    bool discarded;
+};
+void vmo_get_info(struct vmo *v, struct vmo_info *out);
 
 // Kernel-object glue: the ops of VMO objects (destroy frees every page).
 extern const struct object_ops vmo_ops;

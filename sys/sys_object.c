@@ -84,22 +84,25 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             st = ZX_ERR_WRONG_TYPE;
         } else {
             struct vmo *v = (struct vmo *)o;
+            struct vmo_info vi;
+            vmo_get_info(v, &vi);
             zx_info_vmo_t info;
             memset(&info, 0, sizeof(info));
             info.koid = o->koid;
             object_get_name(o, info.name);
-            info.size_bytes = vmo_get_size(v);
-            info.num_mappings = __atomic_load_n(&v->mappings, __ATOMIC_RELAXED);
-            info.share_count = info.num_mappings;
-            info.flags = ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE;
-            info.committed_bytes = vmo_committed_bytes(v);
-            info.populated_bytes = info.committed_bytes;
-            info.committed_private_bytes = info.committed_bytes;
-            info.populated_private_bytes = info.committed_bytes;
-            info.committed_scaled_bytes = info.committed_bytes;
-            info.populated_scaled_bytes = info.committed_bytes;
+            info.size_bytes = vi.size_bytes;
+            info.num_mappings = vi.num_mappings;
+            info.share_count = vi.num_mappings;
+            info.flags = vi.flags | ZX_INFO_VMO_VIA_HANDLE;  // VMO_INFO_* use the ZX_INFO_VMO_* bits
+            info.committed_bytes = vi.committed_bytes;
+            info.populated_bytes = vi.committed_bytes;
+            info.committed_private_bytes = vi.committed_bytes;
+            info.populated_private_bytes = vi.committed_bytes;
+            info.committed_scaled_bytes = vi.committed_bytes;
+            info.populated_scaled_bytes = vi.committed_bytes;
+            info.metadata_bytes = vi.metadata_bytes;
             info.handle_rights = rights;
-            info.cache_policy = v->cache_policy;
+            info.cache_policy = vi.cache_policy;
             st = single_record(&info, vmo_info_size(topic), buffer, buffer_size, actual, avail);
         }
     } else if (topic == ZX_INFO_RESOURCE) {
@@ -175,8 +178,15 @@ zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, uptr_
         st = copy_from_user(name, value, n);
         if (st == ZX_OK) object_set_name(o, name, n);
     } else if (property == ZX_PROP_VMO_CONTENT_SIZE) {
-        // Content size changes (with zeroing of the tail) come with the full VMO semantics.
-        st = object_type(o) != ZX_OBJ_TYPE_VMO ? ZX_ERR_WRONG_TYPE : ZX_ERR_NOT_SUPPORTED;
+        uint64_t cs;
+        if (object_type(o) != ZX_OBJ_TYPE_VMO)
+            st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(cs))
+            st = ZX_ERR_BUFFER_TOO_SMALL;
+        else if (copy_from_user(&cs, value, sizeof(cs)) != ZX_OK)
+            st = ZX_ERR_INVALID_ARGS;
+        else
+            st = vmo_set_content_size_checked((struct vmo *)o, cs);
     } else {
         st = ZX_ERR_INVALID_ARGS;
     }

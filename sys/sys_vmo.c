@@ -13,19 +13,119 @@ static zx_status_t copy_in(void *ctx, size_t buf_off, void *kva, size_t n) {
 
 // zx_status_t zx_vmo_create(uint64_t size, uint32_t options, zx_handle_t* out)
 zx_status_t sys_vmo_create(uint64_t size, uint32_t options, uptr_t out) {
-    // Options beyond 0 (RESIZABLE, DISCARDABLE, UNBOUNDED) arrive with the
-    // full seed semantics; until then they are refused, not ignored.
-    zx_status_t pst = sys_check_policy(ZX_POL_NEW_VMO);
-    if (pst != ZX_OK) return pst;
-    if (options != 0) return ZX_ERR_INVALID_ARGS;
-    if (size > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
-    uint64_t rounded = page_round_up(size);
-    if (rounded > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
-    struct vmo *v;
-    zx_status_t st = vmo_create(rounded, size, options, &v);
+    // "Caller job policy must allow ZX_POL_NEW_VMO."
+    zx_status_t st = sys_check_policy(ZX_POL_NEW_VMO);
     if (st != ZX_OK) return st;
-    st = sys_give_handle(&v->obj, ZX_DEFAULT_VMO_RIGHTS, out);
+    // "Cannot be used in conjunction with ZX_VMO_RESIZABLE."
+    if ((options & ZX_VMO_RESIZABLE) && (options & ZX_VMO_UNBOUNDED)) return ZX_ERR_INVALID_ARGS;
+    // Anything else unknown (bit 0, TRAP_DIRTY which is for pager VMOs only): INVALID_ARGS.
+    if (options & ~(ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE | ZX_VMO_UNBOUNDED)) return ZX_ERR_INVALID_ARGS;
+    // "The size of the VMO will be rounded up to the next system page size
+    // boundary"; "ZX_VMO_UNBOUNDED ... initialized to the largest possible size.
+    // Size argument sets the stream size only."
+    uint64_t vmo_size;
+    if (options & ZX_VMO_UNBOUNDED) {
+        if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+        vmo_size = VMO_MAX_SIZE;
+    } else {
+        if (size > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
+        vmo_size = page_round_up(size);
+        if (vmo_size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    }
+    struct vmo *v;
+    st = vmo_create(vmo_size, size, options, &v);
+    if (st != ZX_OK) return st;
+    // "The ZX_VMO_ZERO_CHILDREN signal is active on a newly created VMO."
+    v->obj.signals |= ZX_VMO_ZERO_CHILDREN;
+    zx_rights_t rights = ZX_DEFAULT_VMO_RIGHTS | ((options & ZX_VMO_RESIZABLE) ? ZX_RIGHT_RESIZE : 0);
+    st = sys_give_handle(&v->obj, rights, out);
     object_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_set_size(zx_handle_t handle, uint64_t size)
+zx_status_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
+    struct object *o;
+    zx_rights_t rights;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, SYS_RIGHTS_vmo_set_size_handle, &o, &rights);
+    if (st != ZX_OK) return st;
+    struct vmo *v = (struct vmo *)o;
+    if ((v->options & ZX_VMO_RESIZABLE) && !(rights & ZX_RIGHT_RESIZE)) st = ZX_ERR_ACCESS_DENIED;
+    if (st == ZX_OK) st = vmo_set_size(v, size);
+    object_unref(o);
+    return st;
+}
+
+// zx_status_t zx_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint64_t size,
+//                             void* buffer, size_t buffer_size)
+zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint64_t size, uptr_t buffer,
+                             size_t buffer_size) {
+    struct object *o;
+    zx_rights_t rights;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, 0, &o, &rights);
+    if (st != ZX_OK) return st;
+    struct vmo *v = (struct vmo *)o;
+    bool in_range = offset <= vmo_get_size(v) && size <= vmo_get_size(v) - offset;
+    switch (op) {
+    case ZX_VMO_OP_COMMIT:
+    case ZX_VMO_OP_DECOMMIT:
+    case ZX_VMO_OP_ZERO:
+        if (!(rights & ZX_RIGHT_WRITE)) {
+            st = ZX_ERR_ACCESS_DENIED;
+        } else if (op == ZX_VMO_OP_COMMIT) {
+            st = vmo_commit(v, offset, size);
+        } else if (op == ZX_VMO_OP_DECOMMIT) {
+            st = vmo_decommit(v, offset, size);
+        } else {
+            st = vmo_zero(v, offset, size);
+        }
+        break;
+    case ZX_VMO_OP_LOCK:
+    case ZX_VMO_OP_TRY_LOCK: {
+        if (!(rights & (ZX_RIGHT_READ | ZX_RIGHT_WRITE))) {
+            st = ZX_ERR_ACCESS_DENIED;
+            break;
+        }
+        struct vmo_lock_state ls;
+        if (op == ZX_VMO_OP_LOCK && buffer_size < sizeof(ls)) {
+            st = ZX_ERR_INVALID_ARGS;
+            break;
+        }
+        st = vmo_lock(v, offset, size, op == ZX_VMO_OP_TRY_LOCK, &ls);
+        if (st == ZX_OK && op == ZX_VMO_OP_LOCK && copy_to_user(buffer, &ls, sizeof(ls)) != ZX_OK) {
+            vmo_unlock(v, offset, size);
+            st = ZX_ERR_INVALID_ARGS;
+        }
+        break;
+    }
+    case ZX_VMO_OP_UNLOCK:
+        st = (rights & (ZX_RIGHT_READ | ZX_RIGHT_WRITE)) ? vmo_unlock(v, offset, size) : ZX_ERR_ACCESS_DENIED;
+        break;
+    case ZX_VMO_OP_CACHE_SYNC:
+    case ZX_VMO_OP_CACHE_INVALIDATE:
+    case ZX_VMO_OP_CACHE_CLEAN:
+    case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE:
+        // The harts this kernel runs on keep caches coherent with each other
+        // and with DMA-less MMIO: after the checks there is nothing to do.
+        if (!(rights & ZX_RIGHT_READ) || (op == ZX_VMO_OP_CACHE_INVALIDATE && !(rights & ZX_RIGHT_WRITE)))
+            st = ZX_ERR_ACCESS_DENIED;
+        else if (!in_range)
+            st = ZX_ERR_OUT_OF_RANGE;
+        break;
+    default:
+        st = ZX_ERR_INVALID_ARGS;
+    }
+    object_unref(o);
+    return st;
+}
+
+// zx_status_t zx_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy)
+zx_status_t sys_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy) {
+    struct object *o;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, SYS_RIGHTS_vmo_set_cache_policy_handle, &o, 0);
+    if (st != ZX_OK) return st;
+    st = vmo_set_cache_policy((struct vmo *)o, cache_policy);
+    object_unref(o);
     return st;
 }
 

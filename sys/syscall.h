@@ -28,4 +28,7 @@ static inline bool sys_uptr_ok(uint64_t addr, uint64_t align, bool optional) {
 
 // Route an ecall from U-mode: t0 = number, a0..a7 = arguments, a0 = result.
 void syscall_dispatch(struct trap_frame *tf);
+// Discard unlocked discardable VMOs if free memory is below the watermark.
+// Call only with no lock held.
+void reclaim_if_low(void);
 #endif

@@ -13,7 +13,7 @@ import argparse
 import re
 import sys
 
-KINDS = ("handle", "value", "size", "in", "out")
+KINDS = ("handle", "value", "size", "in", "out", "inout")
 SCALAR_ALIGN = {
     "zx_handle_t": 4, "uint32_t": 4, "int32_t": 4, "zx_status_t": 4, "zx_signals_t": 4,
     "zx_rights_t": 4, "uint64_t": 8, "int64_t": 8, "size_t": 8, "zx_vaddr_t": 8,
@@ -76,7 +76,7 @@ def parse(path):
                 optional = True
             else:
                 sys.exit(f"{where}: unknown argument attribute {t}")
-        if kind in ("in", "out") and "*" not in ctype:
+        if kind in ("in", "out", "inout") and "*" not in ctype:
             sys.exit(f"{where}: pointer kind {kind} needs a pointer type")
         if kind == "handle" and ctype != "zx_handle_t":
             sys.exit(f"{where}: handle arguments are zx_handle_t")
@@ -91,7 +91,7 @@ def c_params(c, kernel):
         return "void"
     out = []
     for a in c.args:
-        t = "uptr_t" if kernel and a.kind in ("in", "out") else a.ctype
+        t = "uptr_t" if kernel and a.kind in ("in", "out", "inout") else a.ctype
         out.append(f"{t} {a.name}")
     return ", ".join(out)
 
@@ -127,12 +127,12 @@ def gen_kernel_table(calls):
         if not c.args:
             o.append("    (void)a;")
         for i, a in enumerate(c.args):
-            if a.kind in ("in", "out"):
+            if a.kind in ("in", "out", "inout"):
                 opt = "true" if a.optional else "false"
                 o.append(f"    if (!sys_uptr_ok(a[{i}], {a.pointee_align()}, {opt})) return ZX_ERR_INVALID_ARGS;")
         conv = []
         for i, a in enumerate(c.args):
-            conv.append(f"(uptr_t){{a[{i}]}}" if a.kind in ("in", "out") else f"({a.ctype})a[{i}]")
+            conv.append(f"(uptr_t){{a[{i}]}}" if a.kind in ("in", "out", "inout") else f"({a.ctype})a[{i}]")
         call = f"sys_{c.name}({', '.join(conv)})"
         if c.noreturn:
             o += [f"    {call};", "}", ""]

@@ -74,6 +74,19 @@ def qemu_cases():
                  "launch-test", "policy-test"):
         cases.append(qemu_case(f"qemu-user-{prog}", append=f"init.run={prog}",
                                expect=user_ok + [rf"init: {prog} exited with 0"], timeout=120))
+    cases.append(qemu_case("qemu-user-discard-test", append="init.run=discard-test", timeout=300,
+                           expect=user_ok + [r"discard-test: \d+ of \d+ unlocked VMOs discarded"]))
+    cases.append(qemu_case("qemu-user-uartdrv-virt", append="init.run=uartdrv",
+                           expect=[r"uartdrv: hello from user space, written straight to the UART registers",
+                                   r"init: uartdrv exited with 0"]))
+    cases.append(qemu_case("qemu-user-uartdrv-sifive_u", machine="sifive_u", smp=2, mem="1G",
+                           append="init.run=uartdrv", semihosting=True,
+                           expect=[r"uartdrv: hello from user space, written straight to the UART registers",
+                                   r"init: uartdrv exited with 0"]))
+    # The conformance suite (tests/conformance/): one program per family.
+    for fam in CONFORMANCE:
+        cases.append(qemu_case(f"conformance-{fam}", append=f"init.run={fam}", timeout=180,
+                               expect=user_ok + [rf"init: {fam} exited with 0"]))
     cases.append(qemu_case("qemu-user-testlib-selfcheck", append="init.run=testlib-test",
                            expect=[r"init: testlib-test exited with 0"]))
     cases.append(qemu_case("qemu-user-init-lists-bootfs", append="",
@@ -92,6 +105,21 @@ def qemu_cases():
     cases.append(dict(kind="uboot", name="qemu-virt-uboot-extlinux-booti", timeout=120,
                       expect=[r"U-Boot 20\d\d", r"extlinux", r"zxrv 0\.1\.0", SELFTEST_OK]))
     return cases
+
+
+CONFORMANCE = ("vmo-create", "vmo-create-physical")
+
+
+def conformance_table(build):
+    """Per family: cases passed and failed, from each program's log."""
+    rows = []
+    for fam in CONFORMANCE:
+        path = log_path(build, f"conformance-{fam}")
+        text = open(path, errors="replace").read() if os.path.exists(path) else ""
+        ok = len(re.findall(r"^\[  OK  \]", text, re.M))
+        bad = len(re.findall(r"^\[ FAIL \]", text, re.M))
+        rows.append((fam, ok, bad))
+    return rows
 
 
 def log_path(build, name):
@@ -279,6 +307,11 @@ def main():
                 why += f" [log: {log_path(a.build, c['name'])}]"
             report(c["name"], ok, why, dt)
 
+    fams = [r for r in conformance_table(a.build) if r[1] or r[2]]
+    if fams:
+        print("conformance: family                 passed  failed")
+        for fam, ok, bad in fams:
+            print(f"conformance: {fam:<24} {ok:>6}  {bad:>6}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

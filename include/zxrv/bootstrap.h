@@ -11,8 +11,10 @@
 // for zx_process_self() and friends (<zircon/process.h>), and calls main().
 //
 // The kernel starts `init` this way, with the tags PROC_SELF, VMAR_ROOT,
-// THREAD_SELF, JOB_DEFAULT, RESOURCE_ROOT and BOOTFS_VMO and argv = "init"
-// followed by the words of the kernel command line.
+// THREAD_SELF, JOB_DEFAULT, RESOURCE_ROOT and BOOTFS_VMO and argv = "init",
+// "zxrv.console=BASE:SIZE:SHIFT:WIDTH:COMPAT" (hex base and size of the
+// /chosen/stdout-path UART, when the device tree names one), then the words
+// of the kernel command line.
 #ifndef ZXRV_BOOTSTRAP_H_
 #define ZXRV_BOOTSTRAP_H_
 
@@ -40,6 +42,8 @@ typedef struct zxrv_bootstrap {
 #define ZXRV_HND_JOB_DEFAULT 4u
 #define ZXRV_HND_RESOURCE_ROOT 5u
 #define ZXRV_HND_BOOTFS_VMO 6u   // the boot archive (cpio "newc"), read-only
+#define ZXRV_HND_CONSOLE_MMIO 7u // init -> programs: an MMIO resource for the console UART,
+                                 // named "COMPAT/REG_SHIFT/REG_IO_WIDTH"
 #define ZXRV_HND_USER0 16u       // first tag free for programs' own use
 
 #endif

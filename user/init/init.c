@@ -19,6 +19,7 @@
 #include <zircon/process.h>
 #include <zircon/status.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/resource.h>
 #include <zxrv/bootstrap.h>
 #include <zxrv/cpio.h>
 #include <zxrv/elf.h>
@@ -96,13 +97,42 @@ static int read_program(zx_handle_t bootfs, uint64_t size, const char *name, voi
     return 0;
 }
 
+// An MMIO resource for the kernel console's UART, made from the root
+// resource with the kernel's "zxrv.console=BASE:SIZE:SHIFT:WIDTH:COMPAT" word
+// (hex base and size). Its name is "COMPAT/SHIFT/WIDTH" so that a driver
+// (user/uartdrv) knows how to talk to it. ZX_HANDLE_INVALID if unavailable.
+static zx_handle_t console_rsrc = ZX_HANDLE_INVALID;
+
+static void make_console_resource(zx_handle_t root, int argc, char **argv) {
+    static const char prefix[] = "zxrv.console=";
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], prefix, sizeof prefix - 1) != 0) continue;
+        char *p = argv[i] + sizeof prefix - 1, *end;
+        uint64_t base = strtoull(p, &end, 16);
+        if (*end != ':') return;
+        uint64_t size = strtoull(end + 1, &end, 16);
+        if (*end != ':') return;
+        unsigned long shift = strtoul(end + 1, &end, 10);
+        if (*end != ':') return;
+        unsigned long width = strtoul(end + 1, &end, 10);
+        if (*end != ':') return;
+        char name[ZX_MAX_NAME_LEN];
+        int n = snprintf(name, sizeof name, "%s/%lu/%lu", end + 1, shift, width);
+        if (n < 0 || (size_t)n >= sizeof name) return;
+        zx_status_t st = zx_resource_create(root, ZX_RSRC_KIND_MMIO, base, size, name, strlen(name), &console_rsrc);
+        if (st != ZX_OK) printf("init: no console MMIO resource: %s\n", zx_status_get_string(st));
+        return;
+    }
+}
+
 // Duplicates of the handles the program gets besides its own three.
 static int dup_handles(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, zx_handle_t *out,
                        uint32_t *tags, uint32_t *out_n) {
-    const zx_handle_t src[3] = {job, resource, bootfs};
-    const uint32_t src_tags[3] = {ZXRV_HND_JOB_DEFAULT, ZXRV_HND_RESOURCE_ROOT, ZXRV_HND_BOOTFS_VMO};
+    const zx_handle_t src[4] = {job, resource, bootfs, console_rsrc};
+    const uint32_t src_tags[4] = {ZXRV_HND_JOB_DEFAULT, ZXRV_HND_RESOURCE_ROOT, ZXRV_HND_BOOTFS_VMO,
+                                  ZXRV_HND_CONSOLE_MMIO};
     uint32_t n = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (src[i] == ZX_HANDLE_INVALID)
             continue;  // not given to init: not passed on (reported at start)
         zx_status_t st = zx_handle_duplicate(src[i], ZX_RIGHT_SAME_RIGHTS, &out[n]);
@@ -127,8 +157,8 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
     if (rc != 0)
         return rc;
 
-    zx_handle_t handles[3];
-    uint32_t tags[3], n = 0;
+    zx_handle_t handles[4];
+    uint32_t tags[4], n = 0;
     if (dup_handles(job, resource, bootfs, handles, tags, &n) != 0) {
         free(elf);
         return 1;
@@ -170,6 +200,7 @@ int main(int argc, char **argv) {
     zx_handle_t job = zx_job_default();
     zx_handle_t resource = zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT);
     zx_handle_t bootfs = zx_take_startup_handle(ZXRV_HND_BOOTFS_VMO);
+    if (resource != ZX_HANDLE_INVALID) make_console_resource(resource, argc, argv);
 
     int run_at = -1;
     for (int i = 1; i < argc; i++) {

@@ -14,7 +14,7 @@ static zx_handle_t bootfs_vmo(void) {
     return h;
 }
 
-static zx_handle_t root_resource(void) {
+zx_handle_t zxrv_root_resource(void) {
     static zx_handle_t h = ZX_HANDLE_INVALID;
     if (h == ZX_HANDLE_INVALID) h = zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT);
     return h;
@@ -52,5 +52,5 @@ int64_t zxrv_wait_exit(zx_handle_t proc) {
 
 zx_status_t zxrv_kernel_stats(zxrv_kernel_stats_t *out) {
     memset(out, 0, sizeof *out);
-    return zx_object_get_info(root_resource(), ZXRV_INFO_KERNEL_STATS, out, sizeof *out, NULL, NULL);
+    return zx_object_get_info(zxrv_root_resource(), ZXRV_INFO_KERNEL_STATS, out, sizeof *out, NULL, NULL);
 }

@@ -65,6 +65,16 @@ zx_status_t zx_vmo_write(zx_handle_t handle, const void* buffer, uint64_t offset
 zx_status_t _zx_vmo_write(zx_handle_t handle, const void* buffer, uint64_t offset, size_t buffer_size);
 zx_status_t zx_vmo_get_size(zx_handle_t handle, uint64_t* size);
 zx_status_t _zx_vmo_get_size(zx_handle_t handle, uint64_t* size);
+zx_status_t zx_vmo_set_size(zx_handle_t handle, uint64_t size);
+zx_status_t _zx_vmo_set_size(zx_handle_t handle, uint64_t size);
+zx_status_t zx_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint64_t size, void* buffer, size_t buffer_size);
+zx_status_t _zx_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint64_t size, void* buffer, size_t buffer_size);
+zx_status_t zx_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy);
+zx_status_t _zx_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy);
+zx_status_t zx_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size, zx_handle_t* out);
+zx_status_t _zx_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size, zx_handle_t* out);
+zx_status_t zx_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t base, size_t size, const char* name, size_t name_size, zx_handle_t* resource_out);
+zx_status_t _zx_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t base, size_t size, const char* name, size_t name_size, zx_handle_t* resource_out);
 zx_status_t zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, zx_handle_t* out);
 zx_status_t _zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, zx_handle_t* out);
 zx_status_t zx_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset, zx_handle_t vmo, uint64_t vmo_offset, size_t len, zx_vaddr_t* mapped_addr);

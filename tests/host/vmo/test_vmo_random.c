@@ -1,5 +1,5 @@
 // Randomized model test of obj/vmo.c: thousands of reads, writes, page
-// lookups and bad calls on several live VMOs (one level, two levels, the
+// lookups, range ops (commit, decommit, zero) and bad calls on several live VMOs (one level, two levels, the
 // maximum size) against plain byte arrays, with allocation failures and copy
 // failures injected. The model also tracks which pages are committed, so the
 // VMO's counters and tree (vmo_check) are compared exactly.
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fake_mm.h"
+#include "fake_vmar.h"
 #include "harness.h"
 #include "obj/object.h"
 #include "obj/vmo.h"
@@ -180,6 +181,59 @@ static void op_get_page(struct tvmo *t, struct window *w, long op) {
     }
 }
 
+// vmo_commit / vmo_decommit / vmo_zero on a random range of window w.
+static void op_range(struct tvmo *t, struct window *w, long op) {
+    uint64_t off, len;
+    pick_range(w, &off, &len);
+    uint64_t first = off / PAGE_SIZE, end = len ? page_round_up(off + len) / PAGE_SIZE : first;
+    switch (th_below(&rng, 3)) {
+    case 0: {
+        bool alloc_fail = th_below(&rng, 8) == 0;
+        if (alloc_fail) fake_page_fail_after((long)th_below(&rng, 4));
+        zx_status_t st = vmo_commit(t->v, w->base + off, len);
+        fake_page_fail_after(-1);
+        if (st == ZX_OK) {
+            for (uint64_t p = first; p < end; p++) w->committed[p] = 1;
+        } else if (alloc_fail && st == ZX_ERR_NO_MEMORY) {
+            // Some prefix committed: learn which from the VMO, check it is a prefix.
+            bool gap = false;
+            for (uint64_t p = first; p < end; p++) {
+                paddr_t pg;
+                bool c = vmo_get_page(t->v, w->base + p * PAGE_SIZE, false, &pg) == ZX_OK;
+                if (c && gap && !w->committed[p]) FAIL("op %ld: commit failure left a hole", op);
+                if (!c) gap = true;
+                if (c && !w->committed[p]) {
+                    if (!all_bytes(physmap_va(pg), PAGE_SIZE, 0)) FAIL("op %ld: committed page not zero", op);
+                    w->committed[p] = 1;
+                }
+            }
+        } else {
+            FAIL("op %ld: commit status %d", op, st);
+        }
+        break;
+    }
+    case 1:
+        if (vmo_decommit(t->v, w->base + off, len) != ZX_OK) FAIL("op %ld: decommit failed", op);
+        for (uint64_t p = first; p < end; p++) {
+            w->committed[p] = 0;
+            memset(w->bytes + p * PAGE_SIZE, 0, PAGE_SIZE);
+        }
+        break;
+    default: {
+        uint64_t allocs = fake_page_allocs();
+        if (vmo_zero(t->v, w->base + off, len) != ZX_OK) FAIL("op %ld: zero failed", op);
+        if (fake_page_allocs() != allocs) FAIL("op %ld: zero allocated pages", op);
+        memset(w->bytes + off, 0, len);
+        for (uint64_t p = first; p < end; p++) {  // whole pages covered are decommitted
+            uint64_t a = p * PAGE_SIZE, b = a + PAGE_SIZE;
+            if (off <= a && off + len >= b) w->committed[p] = 0;
+        }
+        break;
+    }
+    }
+    if (fake_unmap_violations()) FAIL("op %ld: vmar_unmap_vmo_pages contract broken", op);
+}
+
 // Destroy the VMO and create it again, empty: keeps pages being committed
 // (so the failure paths stay exercised) and tests destroy on varied trees.
 static void op_recreate(struct tvmo *t, long op) {
@@ -214,6 +268,11 @@ static void op_bad(struct tvmo *t, long op) {
     if (vmo_read(t->v, off, (size_t)len, copy_never, NULL) != ZX_ERR_OUT_OF_RANGE ||
         vmo_write(t->v, off, (size_t)len, copy_never, NULL) != ZX_ERR_OUT_OF_RANGE || never_calls)
         FAIL("op %ld: range [%#" PRIx64 ", +%#" PRIx64 ") of size %#" PRIx64 " accepted", op, off, len, size);
+    uint64_t allocs = fake_page_allocs(), committed_before = t->v->committed_pages;
+    if (vmo_commit(t->v, off, len) != ZX_ERR_OUT_OF_RANGE || vmo_decommit(t->v, off, len) != ZX_ERR_OUT_OF_RANGE ||
+        vmo_zero(t->v, off, len) != ZX_ERR_OUT_OF_RANGE || fake_page_allocs() != allocs ||
+        t->v->committed_pages != committed_before)
+        FAIL("op %ld: range op on [%#" PRIx64 ", +%#" PRIx64 ") of size %#" PRIx64 " accepted", op, off, len, size);
     paddr_t p;
     uint64_t poff = page_round_down(off);
     if (poff >= size && vmo_get_page(t->v, poff, true, &p) != ZX_ERR_OUT_OF_RANGE)
@@ -225,6 +284,7 @@ int main(int argc, char **argv) {
     rng = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x5eedull;
     printf("vmo-random: %ld operations, seed %#" PRIx64 "\n", ops, rng);
     fake_ram_init(2048);
+    fake_unmap_reset();
     uint64_t objects = object_live_count();
 
     static const uint64_t sizes[NVMO] = {37 * PAGE_SIZE, 1500 * PAGE_SIZE, VMO_MAX_SIZE};
@@ -248,8 +308,9 @@ int main(int argc, char **argv) {
         struct tvmo *t = &vmos[th_below(&rng, NVMO)];
         struct window *w = &t->win[th_below(&rng, t->nwin)];
         uint64_t r = th_below(&rng, 100);
-        if (r < 45) op_write(t, w, op);
-        else if (r < 80) op_read(t, w, op);
+        if (r < 42) op_write(t, w, op);
+        else if (r < 72) op_read(t, w, op);
+        else if (r < 80) op_range(t, w, op);
         else if (r < 92) op_get_page(t, w, op);
         else if (r < 99) op_bad(t, op);
         else if (th_below(&rng, 4) == 0) op_recreate(t, op);
