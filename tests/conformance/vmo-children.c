@@ -64,7 +64,18 @@ TEST_CASE(zero_children_waits_for_child_mappings) {
 static volatile int waiter_result = 1;
 static zx_handle_t waiter_vmo;
 
-static void waiter(uintptr_t arg1, uintptr_t arg2) {
+// A new thread starts with only pc, sp, a0 and a1 set: give it the global
+// pointer (the linker relaxes global accesses to gp) before any C code runs.
+void waiter(uintptr_t arg1, uintptr_t arg2);
+void waiter_entry(uintptr_t arg1, uintptr_t arg2);
+__asm__(".globl waiter_entry\n"
+        "waiter_entry:\n"
+        ".option push\n.option norelax\n"
+        "lla gp, __global_pointer$\n"
+        ".option pop\n"
+        "tail waiter\n");
+
+void waiter(uintptr_t arg1, uintptr_t arg2) {
     (void)arg1;
     (void)arg2;
     waiter_result = zx_object_wait_one(waiter_vmo, ZX_VMO_ZERO_CHILDREN, ZX_TIME_INFINITE, NULL);
@@ -79,7 +90,7 @@ TEST_CASE(blocked_waiter_woken_when_last_child_closes) {
     zx_vaddr_t sp;
     ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, stack, 0, 16384, &sp));
     ASSERT_OK(zx_thread_create(zx_process_self(), "waiter", 6, 0, &thread));
-    ASSERT_OK(zx_thread_start(thread, (zx_vaddr_t)waiter, sp + 16384, 0, 0));
+    ASSERT_OK(zx_thread_start(thread, (zx_vaddr_t)waiter_entry, sp + 16384, 0, 0));
     zx_nanosleep(zx_clock_get_monotonic() + 20 * 1000 * 1000);  // let it block
     EXPECT_EQ(waiter_result, 1);
     zx_handle_close(c);
