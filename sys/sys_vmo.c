@@ -35,8 +35,6 @@ zx_status_t sys_vmo_create(uint64_t size, uint32_t options, uptr_t out) {
     struct vmo *v;
     st = vmo_create(vmo_size, size, options, &v);
     if (st != ZX_OK) return st;
-    // "The ZX_VMO_ZERO_CHILDREN signal is active on a newly created VMO."
-    v->obj.signals |= ZX_VMO_ZERO_CHILDREN;
     zx_rights_t rights = ZX_DEFAULT_VMO_RIGHTS | ((options & ZX_VMO_RESIZABLE) ? ZX_RIGHT_RESIZE : 0);
     st = sys_give_handle(&v->obj, rights, out);
     object_unref(&v->obj);
