@@ -22,8 +22,31 @@
 // through free_pages_locked (detach a batch, unmap, free; see obj/vmo.h); a
 // growing set_size raises radix_height by putting a new root above the old
 // one (entry 0), a shrinking one collapses the root while only entry 0 can be
-// set. COW children will keep a parent pointer and consult it where
-// tree_lookup finds nothing.
+// set.
+//
+// Children (vmo_create_child):
+//   - SLICE children own no pages: every read, write, get_page (faults),
+//     commit, decommit and zero is checked against the slice's own size and
+//     then done on slice_root (the first non-slice ancestor) at
+//     slice_offset + off. The root lists its slices (v->slices) so that pages
+//     leaving the root are unmapped from the slices' mappings as well
+//     (unmap_slices, after the root's own vmar_unmap_vmo_pages and before the
+//     page_free). Slices of physical VMOs are physical VMOs themselves.
+//   - SNAPSHOT and SNAPSHOT_AT_LEAST_ON_WRITE children are an EAGER COPY: at
+//     creation every committed page of the parent's range is copied into a
+//     page of the child's own tree (under the parent's busy section and lock),
+//     so parent and child each see only their own writes afterwards. This is
+//     correct but costs a page per committed page at once; true copy-on-write
+//     sharing (hidden parent nodes, pages shared until written) is FUTURE
+//     WORK. AT_LEAST_ON_WRITE is treated exactly as SNAPSHOT (allowed: it
+//     only promises at least copy-on-write semantics).
+//   - A child holds a reference on its parent until destroy, which first
+//     drops the parent's num_children, then updates ZX_VMO_ZERO_CHILDREN,
+//     then drops the reference. The signal follows num_children through
+//     children_signal_update (children-signal lock, no VMO lock held), which
+//     re-reads the count, so racing creates and destroys leave the signal
+//     matching the final count. A mapping holds a reference on its VMO, so a
+//     child still mapped is still alive and still counted.
 //
 // Locking: v->obj.lock (irqsave) guards the tree, the sizes and the counters
 // in every public function that reads or changes them; page_alloc/page_free
@@ -48,6 +71,7 @@
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
 #include "obj/object.h"
+#include "obj/signal.h"
 #include "obj/vmar.h"
 
 #define RADIX_MASK ((uint64_t)VMO_RADIX_FANOUT - 1)
@@ -62,6 +86,15 @@ static const uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static void vmo_destroy(struct object *o);
 static void lru_remove(struct vmo *v);
 static void lru_append(struct vmo *v);
+
+// A reference on o unless its refcount already reached zero (destroy runs).
+static bool try_ref(struct object *o) {
+    uint32_t r = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
+    while (r != 0)
+        if (__atomic_compare_exchange_n(&o->refcount, &r, r + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
 
 const struct object_ops vmo_ops = {
     .type = ZX_OBJ_TYPE_VMO,
@@ -288,6 +321,30 @@ static void op_end(struct vmo *v, uint64_t f) {
     spin_unlock_irqrestore(&v->obj.lock, f);
 }
 
+// Take bytes [off, off+len) of root v out of the mappings of every slice of v
+// (translated to each slice's offsets). Called in v's busy section with no
+// lock held. A slice is kept alive by a reference while its mappings are
+// visited (one that is being destroyed has no mappings left); holding that
+// reference keeps it on v->slices, so its slice_next is valid afterwards.
+static void unmap_slices(struct vmo *v, uint64_t off, uint64_t len) {
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    struct vmo *s = v->slices;
+    while (s && !try_ref(&s->obj)) s = s->slice_next;
+    spin_unlock_irqrestore(&v->obj.lock, f);
+    while (s) {
+        uint64_t lo = off > s->slice_offset ? off : s->slice_offset;
+        uint64_t send = s->slice_offset + s->size, end = off + len;
+        uint64_t hi = end < send ? end : send;
+        if (lo < hi) vmar_unmap_vmo_pages(s, lo - s->slice_offset, hi - lo);
+        f = spin_lock_irqsave(&v->obj.lock);
+        struct vmo *n = s->slice_next;
+        while (n && !try_ref(&n->obj)) n = n->slice_next;
+        spin_unlock_irqrestore(&v->obj.lock, f);
+        object_unref(&s->obj);  // may destroy s, which takes v's lock to unlink it
+        s = n;
+    }
+}
+
 // Remove every committed page with page number in [pn, end): detach up to
 // VMO_FREE_BATCH of them under the lock, drop it, take them out of every
 // mapping, free them, retake the lock; repeat. Called in the busy section
@@ -314,6 +371,7 @@ static uint64_t free_pages_locked(struct vmo *v, uint64_t pn, uint64_t end, uint
         if (n == 0) break;
         spin_unlock_irqrestore(&v->obj.lock, *f);
         vmar_unmap_vmo_pages(v, first << PAGE_SHIFT, (last - first + 1) << PAGE_SHIFT);
+        unmap_slices(v, first << PAGE_SHIFT, (last - first + 1) << PAGE_SHIFT);
         for (unsigned i = 0; i < n; i++) page_free(batch[i], 0);
         freed += n;
         *f = spin_lock_irqsave(&v->obj.lock);
@@ -363,6 +421,9 @@ zx_status_t vmo_create(uint64_t size, uint64_t content_size, uint32_t options, s
     v->mappings = 0;
     v->radix_height = radix_height_for(size >> PAGE_SHIFT);
     v->discardable = (options & ZX_VMO_DISCARDABLE) != 0;
+    // "The ZX_VMO_ZERO_CHILDREN signal is active on a newly created VMO."
+    // (Nobody else can see v yet, so no scheduler lock.)
+    v->obj.signals |= ZX_VMO_ZERO_CHILDREN;
     if (v->discardable) lru_append(v);  // a new discardable VMO is unlocked
     *out = v;
     return ZX_OK;
@@ -382,20 +443,64 @@ zx_status_t vmo_create_physical(uint64_t paddr, uint64_t size, struct vmo **out)
     v->radix_height = 1;
     v->physical = true;
     v->phys_base = pa(paddr);
+    v->obj.signals |= ZX_VMO_ZERO_CHILDREN;
     *out = v;
     return ZX_OK;
 }
 
 bool vmo_is_physical(struct vmo *v) { return v->physical; }
 
+// ZX_VMO_ZERO_CHILDREN of v from its current num_children. Called with no
+// VMO lock held after a change of num_children from or to zero; the
+// children-signal lock orders the updates, and each re-reads the count, so the
+// last one leaves the signal right whatever the interleaving.
+static struct spinlock children_signal_lock = SPINLOCK_INIT("vmo-children");
+
+static void children_signal_update(struct vmo *v) {
+    uint64_t f = spin_lock_irqsave(&children_signal_lock);
+    bool none = __atomic_load_n(&v->num_children, __ATOMIC_ACQUIRE) == 0;
+    object_signal(&v->obj, none ? 0 : ZX_VMO_ZERO_CHILDREN, none ? ZX_VMO_ZERO_CHILDREN : 0);
+    spin_unlock_irqrestore(&children_signal_lock, f);
+}
+
+static void slice_link(struct vmo *s) {
+    struct vmo *r = s->slice_root;
+    uint64_t f = spin_lock_irqsave(&r->obj.lock);
+    s->slice_prev = NULL;
+    s->slice_next = r->slices;
+    if (r->slices) r->slices->slice_prev = s;
+    r->slices = s;
+    spin_unlock_irqrestore(&r->obj.lock, f);
+}
+
+static void slice_unlink(struct vmo *s) {
+    struct vmo *r = s->slice_root;
+    uint64_t f = spin_lock_irqsave(&r->obj.lock);
+    if (s->slice_prev) s->slice_prev->slice_next = s->slice_next;
+    else r->slices = s->slice_next;
+    if (s->slice_next) s->slice_next->slice_prev = s->slice_prev;
+    s->slice_prev = s->slice_next = NULL;
+    spin_unlock_irqrestore(&r->obj.lock, f);
+}
+
 // Called once by object_unref when the last reference goes: nothing else can
 // reach the VMO, so no lock is taken.
 static void vmo_destroy(struct object *o) {
     struct vmo *v = vmo_from_object(o);
     if (v->discardable) lru_remove(v);
+    if (v->slice_root) slice_unlink(v);
     if (!v->physical && pa_val(v->root)) free_subtree(v, pa_val(v->root), v->radix_height - 1);
     v->root = pa(0);
+    struct vmo *parent = v->parent;
     kfree(v);
+    if (parent) {
+        // The count first, then the signal, then the reference.
+        uint64_t f = spin_lock_irqsave(&parent->obj.lock);
+        bool last = --parent->num_children == 0;
+        spin_unlock_irqrestore(&parent->obj.lock, f);
+        if (last) children_signal_update(parent);
+        object_unref(&parent->obj);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -406,8 +511,21 @@ static inline bool range_ok(uint64_t off, uint64_t len, uint64_t size) {
     return off <= size && len <= size - off;
 }
 
+// Slices (of paged VMOs): the range is checked against the slice's size
+// (immutable), then the operation runs on slice_root at slice_offset + off.
+#define SLICE_DELEGATE(v, off, len, call)                                         \
+    do {                                                                          \
+        if ((v)->slice_root) {                                                    \
+            if (!range_ok((off), (len), (v)->size)) return ZX_ERR_OUT_OF_RANGE;   \
+            struct vmo *root_ = (v)->slice_root;                                  \
+            uint64_t roff_ = (v)->slice_offset + (off);                           \
+            return call;                                                          \
+        }                                                                         \
+    } while (0)
+
 zx_status_t vmo_read(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx) {
     if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    SLICE_DELEGATE(v, off, len, vmo_read(root_, roff_, len, copy, ctx));
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     zx_status_t st = ZX_OK;
     if (!range_ok(off, len, v->size))
@@ -431,6 +549,7 @@ zx_status_t vmo_read(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, 
 
 zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx) {
     if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    SLICE_DELEGATE(v, off, len, vmo_write(root_, roff_, len, copy, ctx));
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     zx_status_t st = ZX_OK;
     if (!range_ok(off, len, v->size))
@@ -454,6 +573,10 @@ zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy,
 
 zx_status_t vmo_get_page(struct vmo *v, uint64_t off, bool commit, paddr_t *out) {
     if (!is_page_aligned(off)) return ZX_ERR_INVALID_ARGS;
+    if (v->slice_root) {
+        if (off >= v->size) return ZX_ERR_OUT_OF_RANGE;
+        return vmo_get_page(v->slice_root, v->slice_offset + off, commit, out);
+    }
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     zx_status_t st;
     if (off >= v->size) {
@@ -495,6 +618,12 @@ void vmo_set_content_size(struct vmo *v, uint64_t content_size) {
 }
 
 zx_status_t vmo_set_content_size_checked(struct vmo *v, uint64_t cs) {
+    if (v->slice_root) {
+        // The bytes [cs, size) of the slice are the root's: zero them there.
+        if (cs > v->size) return ZX_ERR_OUT_OF_RANGE;
+        __atomic_store_n(&v->content_size, cs, __ATOMIC_RELAXED);
+        return vmo_zero(v->slice_root, v->slice_offset + cs, v->size - cs);
+    }
     uint64_t f = op_begin(v);
     zx_status_t st = ZX_OK;
     if (cs > v->size) {
@@ -540,6 +669,7 @@ static zx_status_t page_range(const struct vmo *v, uint64_t off, uint64_t len, u
 
 zx_status_t vmo_commit(struct vmo *v, uint64_t off, uint64_t len) {
     if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    SLICE_DELEGATE(v, off, len, vmo_commit(root_, roff_, len));
     uint64_t f = op_begin(v);
     uint64_t pn, end;
     zx_status_t st = page_range(v, off, len, &pn, &end);
@@ -554,6 +684,7 @@ zx_status_t vmo_commit(struct vmo *v, uint64_t off, uint64_t len) {
 
 zx_status_t vmo_decommit(struct vmo *v, uint64_t off, uint64_t len) {
     if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    SLICE_DELEGATE(v, off, len, vmo_decommit(root_, roff_, len));
     uint64_t f = op_begin(v);
     uint64_t pn, end;
     zx_status_t st = page_range(v, off, len, &pn, &end);
@@ -564,6 +695,7 @@ zx_status_t vmo_decommit(struct vmo *v, uint64_t off, uint64_t len) {
 
 zx_status_t vmo_zero(struct vmo *v, uint64_t off, uint64_t len) {
     if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    SLICE_DELEGATE(v, off, len, vmo_zero(root_, roff_, len));
     uint64_t f = op_begin(v);
     zx_status_t st = range_ok(off, len, v->size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
     if (st == ZX_OK) zero_range_locked(v, off, off + len, &f);
@@ -651,14 +783,6 @@ zx_status_t vmo_unlock(struct vmo *v, uint64_t off, uint64_t len) {
     return st;
 }
 
-static bool try_ref(struct object *o) {
-    uint32_t r = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
-    while (r != 0)
-        if (__atomic_compare_exchange_n(&o->refcount, &r, r + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-            return true;
-    return false;
-}
-
 // Discard v if it is still unlocked and not discarded: pages freed.
 static uint64_t vmo_discard(struct vmo *v) {
     uint64_t f = op_begin(v);
@@ -699,7 +823,8 @@ zx_status_t vmo_set_cache_policy(struct vmo *v, uint32_t policy) {
     if (policy > ZX_CACHE_POLICY_MASK) return ZX_ERR_INVALID_ARGS;
     uint64_t f = op_begin(v);
     zx_status_t st = ZX_OK;
-    if (v->committed_pages || v->map_list || __atomic_load_n(&v->mappings, __ATOMIC_RELAXED))
+    if (v->committed_pages || v->map_list || __atomic_load_n(&v->mappings, __ATOMIC_RELAXED) || v->parent ||
+        v->num_children)
         st = ZX_ERR_BAD_STATE;
     else
         v->cache_policy = policy;
@@ -721,10 +846,102 @@ void vmo_get_info(struct vmo *v, struct vmo_info *out) {
     out->committed_bytes = v->committed_pages * PAGE_SIZE;
     out->metadata_bytes = v->node_pages * PAGE_SIZE;
     out->flags = (v->physical ? 0 : VMO_INFO_TYPE_PAGED) | ((v->options & ZX_VMO_RESIZABLE) ? VMO_INFO_RESIZABLE : 0) |
-                 (v->discardable ? VMO_INFO_DISCARDABLE : 0);
+                 (v->discardable ? VMO_INFO_DISCARDABLE : 0) | (v->cow_clone ? VMO_INFO_IS_COW_CLONE : 0);
+    out->parent_koid = v->parent ? v->parent->obj.koid : 0;
+    out->num_children = v->num_children;
     out->cache_policy = v->cache_policy;
     out->num_mappings = __atomic_load_n(&v->mappings, __ATOMIC_RELAXED);
     out->lock_count = v->lock_count;
     out->discarded = v->discarded;
     spin_unlock_irqrestore(&v->obj.lock, f);
+}
+
+// ---------------------------------------------------------------------------
+// Children (zx_vmo_create_child; see obj/vmo.h and the top of this file).
+
+#define CHILD_KINDS (ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SLICE)
+#define CHILD_KNOWN                                                                                        \
+    (CHILD_KINDS | ZX_VMO_CHILD_RESIZABLE | ZX_VMO_CHILD_NO_WRITE | ZX_VMO_CHILD_REFERENCE |              \
+     ZX_VMO_CHILD_SNAPSHOT_MODIFIED)
+
+// Copy the committed pages of src's page numbers [spn, spn + n) into the
+// fresh (unpublished) child c at page numbers [0, n). In src's busy section
+// with its lock held. ZX_ERR_NO_MEMORY: the caller destroys c.
+static zx_status_t snapshot_copy_locked(struct vmo *src, uint64_t spn, uint64_t n, struct vmo *c) {
+    for (uint64_t p = tree_next(src, spn, spn + n); p < spn + n; p = tree_next(src, p + 1, spn + n)) {
+        paddr_t dst;
+        zx_status_t st = tree_commit(c, p - spn, &dst);
+        if (st != ZX_OK) return st;
+        memcpy(physmap_va(dst), physmap_va(pa(tree_lookup(src, p))), PAGE_SIZE);
+    }
+    return ZX_OK;
+}
+
+zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offset, uint64_t size,
+                             struct vmo **out) {
+    if (options & ~CHILD_KNOWN) return ZX_ERR_INVALID_ARGS;
+    if (options & (ZX_VMO_CHILD_REFERENCE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED)) return ZX_ERR_NOT_SUPPORTED;
+    uint32_t kind = options & CHILD_KINDS;
+    if (kind == 0 || (kind & (kind - 1))) return ZX_ERR_INVALID_ARGS;  // none, or two of them
+    bool resizable = (options & ZX_VMO_CHILD_RESIZABLE) != 0;
+    if (resizable && (kind == ZX_VMO_CHILD_SLICE || (options & ZX_VMO_CHILD_NO_WRITE)))
+        return ZX_ERR_INVALID_ARGS;
+    if (offset > UINT64_MAX - size) return ZX_ERR_OUT_OF_RANGE;
+    if (size > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
+    uint64_t rounded = page_round_up(size);
+    if (rounded > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+
+    // Where the parent's pages live: its slice root for a paged slice.
+    struct vmo *src = parent->slice_root ? parent->slice_root : parent;
+    uint64_t src_off = parent->slice_root ? parent->slice_offset : 0;
+    struct vmo *c;
+    zx_status_t st;
+
+    if (kind == ZX_VMO_CHILD_SLICE) {
+        if (parent->options & ZX_VMO_RESIZABLE) return ZX_ERR_NOT_SUPPORTED;
+        if (!is_page_aligned(offset)) return ZX_ERR_INVALID_ARGS;
+        // Not resizable, so the parent's size is fixed.
+        if (!range_ok(offset, rounded, parent->size)) return ZX_ERR_OUT_OF_RANGE;
+        if (parent->physical) {
+            st = vmo_create_physical(pa_val(parent->phys_base) + offset, PAGE_SIZE, &c);
+            if (st != ZX_OK) return st;
+            c->size = rounded;  // may be 0, which vmo_create_physical refuses
+            c->content_size = size;
+            c->cache_policy = vmo_get_cache_policy(parent);
+        } else {
+            st = vmo_create(rounded, size, 0, &c);
+            if (st != ZX_OK) return st;
+            c->slice_root = src;
+            c->slice_offset = src_off + offset;
+            c->cache_policy = vmo_get_cache_policy(src);
+            slice_link(c);
+        }
+        c->slice = true;
+    } else {
+        if (parent->physical || src->discardable) return ZX_ERR_NOT_SUPPORTED;
+        if (!is_page_aligned(offset)) return ZX_ERR_INVALID_ARGS;
+        st = vmo_create(rounded, size, resizable ? ZX_VMO_RESIZABLE : 0, &c);
+        if (st != ZX_OK) return st;
+        c->cow_clone = true;
+        uint64_t f = op_begin(src);
+        // The part of the child inside the parent (now): the rest reads as zero.
+        uint64_t psize = parent->slice_root ? parent->size : src->size;
+        uint64_t inside = offset < psize ? psize - offset : 0;
+        if (inside > rounded) inside = rounded;
+        st = snapshot_copy_locked(src, (src_off + offset) >> PAGE_SHIFT, inside >> PAGE_SHIFT, c);
+        op_end(src, f);
+        if (st != ZX_OK) {
+            object_unref(&c->obj);  // no parent yet: frees its pages and itself
+            return st;
+        }
+    }
+
+    object_ref(&parent->obj);
+    c->parent = parent;
+    uint64_t f = spin_lock_irqsave(&parent->obj.lock);
+    bool first = parent->num_children++ == 0;
+    spin_unlock_irqrestore(&parent->obj.lock, f);
+    if (first) children_signal_update(parent);
+    *out = c;
+    return ZX_OK;
 }

@@ -41,6 +41,13 @@
 //   3. the VMO lock v->obj.lock: the tree, sizes, counters, map_list, the
 //      discardable state; the copy callbacks run under it with interrupts off;
 //   4. the LRU lock of discardable VMOs; the page-table lock; the buddy lock.
+// Children: no two VMO locks are ever held at once. A slice's page operations
+// take only the lock (and busy section) of its slice_root; a snapshot copies
+// under the source's busy section and lock into a child nobody else can
+// reach yet. ZX_VMO_ZERO_CHILDREN is updated with no VMO lock held: the
+// children-signal lock of obj/vmo.c, then the scheduler lock (object_signal).
+// Pages leaving a VMO that has slices are unmapped from the slices' mappings
+// too (vmar_unmap_vmo_pages on each slice, in the root's busy section).
 // Pages leave a VMO in three steps: detach them from the tree under the VMO
 // lock (at most VMO_FREE_BATCH at a time, kept in an on-stack array), drop the
 // VMO lock, vmar_unmap_vmo_pages (takes each VMAR lock, then the VMO lock to
@@ -105,6 +112,25 @@ struct vmo {
     // then this lock). unmap_pass: bookkeeping of vmar_unmap_vmo_pages.
     struct vmar_mapping *map_list;
     uint64_t unmap_pass;
+
+    // Children (vmo_create_child). parent: the VMO this one was created from
+    // (a reference held until destroy; NULL for a root VMO). num_children:
+    // live children of this VMO (guarded by obj.lock; ZX_VMO_ZERO_CHILDREN
+    // follows it). cow_clone: a SNAPSHOT / SNAPSHOT_AT_LEAST_ON_WRITE child.
+    // slice: a SLICE child. A slice of a paged VMO owns no pages: slice_root
+    // is the non-slice VMO its pages live in (slices of slices flatten to it;
+    // kept alive by the chain of parent references) and slice_offset the
+    // offset of the slice inside it; slices are linked on
+    // slice_root->slices through slice_prev/slice_next (guarded by
+    // slice_root->obj.lock) so that pages leaving the root are unmapped from
+    // the slices' mappings too. A slice of a physical VMO is itself physical
+    // (phys_base advanced by the offset, slice_root NULL).
+    struct vmo *parent;
+    uint32_t num_children;
+    bool cow_clone, slice;
+    struct vmo *slice_root;
+    uint64_t slice_offset;
+    struct vmo *slices, *slice_prev, *slice_next;
 };
 
 // Radix nodes: one page of VMO_RADIX_FANOUT uint64_t entries, each the
@@ -224,6 +250,34 @@ uint64_t vmo_reclaim_discardable(uint64_t want_pages);
 // Unlocked discardable VMOs on the LRU now (for tests and diagnostics).
 uint64_t vmo_discardable_unlocked_count(void);
 
+// zx_vmo_create_child (the caller checked the handle rights and computes the
+// child's). Errors, in this order:
+//   - options: a bit outside SNAPSHOT | SNAPSHOT_AT_LEAST_ON_WRITE | SLICE |
+//     RESIZABLE | NO_WRITE | REFERENCE | SNAPSHOT_MODIFIED -> INVALID_ARGS;
+//     REFERENCE or SNAPSHOT_MODIFIED -> NOT_SUPPORTED; not exactly one of
+//     SNAPSHOT, SNAPSHOT_AT_LEAST_ON_WRITE, SLICE -> INVALID_ARGS; SLICE with
+//     RESIZABLE, NO_WRITE with RESIZABLE -> INVALID_ARGS;
+//   - offset + size overflowing, size rounded up to pages overflowing or
+//     > VMO_MAX_SIZE -> OUT_OF_RANGE;
+//   - SLICE: a resizable parent -> NOT_SUPPORTED; offset not page aligned ->
+//     INVALID_ARGS; [offset, offset + rounded size) not inside the parent ->
+//     OUT_OF_RANGE;
+//   - SNAPSHOT kinds: a physical (or physical slice) parent, or a discardable
+//     one (or a slice of one) -> NOT_SUPPORTED; offset not page aligned ->
+//     INVALID_ARGS;
+//   - ZX_ERR_NO_MEMORY: nothing is left behind, the parent is unchanged.
+// The child's size is the rounded size, its content size `size`, and it has
+// ZX_VMO_ZERO_CHILDREN asserted. SLICE: shares the parent's pages both ways
+// (every page operation goes to the parent at offset + child offset), never
+// resizable; a slice of a physical VMO is a physical VMO at paddr + offset.
+// SNAPSHOT kinds: a private copy of the parent's range at creation (beyond the
+// parent's size it reads as zero); ZX_VMO_CHILD_RESIZABLE makes it resizable.
+// The child holds a reference on the parent until it is destroyed; the
+// parent's num_children counts it and ZX_VMO_ZERO_CHILDREN is cleared on the
+// parent while it has any child. Call with no VMO or VMAR lock held.
+zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offset, uint64_t size,
+                             struct vmo **out);
+
 // Physical VMOs (seed zx_vmo_create_physical): `size` bytes of physical memory
 // at `paddr`. paddr or size not page aligned, size 0 -> ZX_ERR_INVALID_ARGS;
 // paddr + size - 1 overflowing or size > VMO_MAX_SIZE -> ZX_ERR_OUT_OF_RANGE;
@@ -235,14 +289,16 @@ zx_status_t vmo_create_physical(uint64_t paddr, uint64_t size, struct vmo **out)
 bool vmo_is_physical(struct vmo *v);
 
 // ZX_PROP/zx_vmo_set_cache_policy: policy > ZX_CACHE_POLICY_MASK ->
-// ZX_ERR_INVALID_ARGS; the VMO has committed pages or any mapping ->
-// ZX_ERR_BAD_STATE (as Zircon); else recorded (paged and physical alike).
+// ZX_ERR_INVALID_ARGS; the VMO has committed pages or any mapping, is a child
+// or has children -> ZX_ERR_BAD_STATE (as Zircon); else recorded (paged and
+// physical alike).
 zx_status_t vmo_set_cache_policy(struct vmo *v, uint32_t policy);
 uint32_t vmo_get_cache_policy(struct vmo *v);
 
 // For ZX_INFO_VMO. flags uses the ZX_INFO_VMO_* bit values.
 #define VMO_INFO_TYPE_PAGED 0x1u    // == ZX_INFO_VMO_TYPE_PAGED (physical: bit clear)
 #define VMO_INFO_RESIZABLE 0x2u     // == ZX_INFO_VMO_RESIZABLE
+#define VMO_INFO_IS_COW_CLONE 0x4u  // == ZX_INFO_VMO_IS_COW_CLONE (snapshot children)
 #define VMO_INFO_DISCARDABLE 0x80u  // == ZX_INFO_VMO_DISCARDABLE
 struct vmo_info {
     uint64_t size_bytes;
@@ -254,6 +310,8 @@ struct vmo_info {
     uint32_t num_mappings;
     uint32_t lock_count;       // discardable VMOs
     bool discarded;
+    uint64_t parent_koid;      // 0 for a VMO that is not a child
+    uint32_t num_children;
 };
 void vmo_get_info(struct vmo *v, struct vmo_info *out);
 

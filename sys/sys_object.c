@@ -91,6 +91,8 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             info.koid = o->koid;
             object_get_name(o, info.name);
             info.size_bytes = vi.size_bytes;
+            info.parent_koid = vi.parent_koid;
+            info.num_children = vi.num_children;
             info.num_mappings = vi.num_mappings;
             info.share_count = vi.num_mappings;
             info.flags = vi.flags | ZX_INFO_VMO_VIA_HANDLE;  // VMO_INFO_* use the ZX_INFO_VMO_* bits

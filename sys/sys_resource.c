@@ -50,8 +50,6 @@ zx_status_t sys_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size
     struct vmo *v;
     st = vmo_create_physical(paddr, size, &v);
     if (st != ZX_OK) return st;
-    // "The ZX_VMO_ZERO_CHILDREN signal is active on a newly created VMO."
-    v->obj.signals |= ZX_VMO_ZERO_CHILDREN;
     // Seed 001 lists ZX_RIGHT_EXECUTE among the default rights (zircon-abi.md §13).
     st = sys_give_handle(&v->obj, ZX_DEFAULT_VMO_RIGHTS | ZX_RIGHT_EXECUTE, out);
     object_unref(&v->obj);

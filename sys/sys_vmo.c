@@ -35,11 +35,35 @@ zx_status_t sys_vmo_create(uint64_t size, uint32_t options, uptr_t out) {
     struct vmo *v;
     st = vmo_create(vmo_size, size, options, &v);
     if (st != ZX_OK) return st;
-    // "The ZX_VMO_ZERO_CHILDREN signal is active on a newly created VMO."
-    v->obj.signals |= ZX_VMO_ZERO_CHILDREN;
     zx_rights_t rights = ZX_DEFAULT_VMO_RIGHTS | ((options & ZX_VMO_RESIZABLE) ? ZX_RIGHT_RESIZE : 0);
     st = sys_give_handle(&v->obj, rights, out);
     object_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
+//                                uint64_t size, zx_handle_t* out)
+zx_status_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset, uint64_t size, uptr_t out) {
+    zx_status_t st = sys_check_policy(ZX_POL_NEW_VMO);
+    if (st != ZX_OK) return st;
+    struct object *o;
+    zx_rights_t rights;
+    st = sys_get(handle, ZX_OBJ_TYPE_VMO, SYS_RIGHTS_vmo_create_child_handle, &o, &rights);
+    if (st != ZX_OK) return st;
+    struct vmo *child;
+    st = vmo_create_child((struct vmo *)o, options, offset, size, &child);
+    object_unref(o);
+    if (st != ZX_OK) return st;
+    // Child rights (zircon-abi.md §12): the parent's without RESIZE, plus
+    // GET/SET_PROPERTY, RESIZE if the child is resizable; NO_WRITE drops WRITE;
+    // snapshots lose EXECUTE and gain WRITE.
+    zx_rights_t cr = (rights & ~ZX_RIGHT_RESIZE) | ZX_RIGHT_GET_PROPERTY | ZX_RIGHT_SET_PROPERTY;
+    if (options & ZX_VMO_CHILD_RESIZABLE) cr |= ZX_RIGHT_RESIZE;
+    if (options & (ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE))
+        cr = (cr & ~ZX_RIGHT_EXECUTE) | ZX_RIGHT_WRITE;
+    if (options & ZX_VMO_CHILD_NO_WRITE) cr &= ~ZX_RIGHT_WRITE;
+    st = sys_give_handle(&child->obj, cr, out);
+    object_unref(&child->obj);
     return st;
 }
 

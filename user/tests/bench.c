@@ -2,9 +2,13 @@
 // kernel sets scounteren.IR). Meaningful under QEMU -icount shift=0 (tools/run
 // --icount), where instret counts guest instructions exactly.
 #include <stdio.h>
+#include <stdlib.h>
+#include <zircon/process.h>
 #include <zircon/syscalls.h>
+#include <zxrv/bootstrap.h>
 
 #define N 100000
+#define M 10000
 
 static inline uint64_t instret(void) {
     uint64_t v;
@@ -37,5 +41,63 @@ int main(void) {
     printf("bench: zx_handle_duplicate + zx_handle_close: %llu instructions\n",
            (unsigned long long)((t1 - t0) / N));
     zx_handle_close(vmo);
+
+    // The seed calls (averaged over M calls each).
+    t0 = instret();
+    for (int i = 0; i < M; i++) {
+        zx_vmo_create(4096, 0, &vmo);
+        zx_handle_close(vmo);
+    }
+    t1 = instret();
+    printf("bench: zx_vmo_create(4096) + zx_handle_close: %llu instructions\n", (unsigned long long)((t1 - t0) / M));
+
+    static char buf[1 << 20];
+    zx_vmo_create(1 << 20, 0, &vmo);
+    zx_vmo_write(vmo, buf, 0, sizeof buf);  // commit once
+    t0 = instret();
+    for (int i = 0; i < M; i++) zx_vmo_write(vmo, buf, 0, 4096);
+    t1 = instret();
+    printf("bench: zx_vmo_write 4 KiB: %llu instructions\n", (unsigned long long)((t1 - t0) / M));
+    t0 = instret();
+    for (int i = 0; i < 100; i++) zx_vmo_write(vmo, buf, 0, sizeof buf);
+    t1 = instret();
+    printf("bench: zx_vmo_write 1 MiB: %llu instructions\n", (unsigned long long)((t1 - t0) / 100));
+    zx_handle_close(vmo);
+
+    // Demand-zero faults: touch each page of a fresh mapping once.
+    zx_vaddr_t addr;
+    zx_vmo_create((uint64_t)M * 4096, 0, &vmo);
+    zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, (uint64_t)M * 4096, &addr);
+    t0 = instret();
+    for (int i = 0; i < M; i++) *(volatile char *)(addr + (uint64_t)i * 4096) = 1;
+    t1 = instret();
+    printf("bench: demand-zero page fault: %llu instructions\n", (unsigned long long)((t1 - t0) / M));
+    zx_vmar_unmap(zx_vmar_root_self(), addr, (uint64_t)M * 4096);
+    zx_handle_close(vmo);
+
+    zx_handle_t child;
+    zx_vmo_create(4096, 0, &vmo);
+    zx_vmo_write(vmo, buf, 0, 4096);
+    t0 = instret();
+    for (int i = 0; i < M; i++) {
+        if (zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, 4096, &child) != ZX_OK) break;
+        zx_handle_close(child);
+    }
+    t1 = instret();
+    printf("bench: zx_vmo_create_child snapshot (1 committed page) + close: %llu instructions\n",
+           (unsigned long long)((t1 - t0) / M));
+    zx_handle_close(vmo);
+
+    zx_handle_t rsrc = zx_take_startup_handle(ZXRV_HND_CONSOLE_MMIO);
+    zx_info_resource_t ri;
+    if (rsrc != ZX_HANDLE_INVALID && zx_object_get_info(rsrc, ZX_INFO_RESOURCE, &ri, sizeof ri, NULL, NULL) == ZX_OK) {
+        t0 = instret();
+        for (int i = 0; i < M; i++) {
+            zx_vmo_create_physical(rsrc, ri.base & ~4095ull, 4096, &vmo);
+            zx_handle_close(vmo);
+        }
+        t1 = instret();
+        printf("bench: zx_vmo_create_physical + close: %llu instructions\n", (unsigned long long)((t1 - t0) / M));
+    }
     return 0;
 }

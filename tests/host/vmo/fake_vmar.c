@@ -47,7 +47,9 @@ void vmar_unmap_vmo_pages(struct vmo *v, uint64_t off, uint64_t len) {
     calls++;
     bytes += len;
     if (__atomic_load_n(&v->obj.lock.locked, __ATOMIC_RELAXED)) violation("called with the VMO lock held", v, off, len);
-    if (!v->op_busy) violation("called outside the busy section", v, off, len);
+    // For a slice the pages are its slice root's: the root's busy section.
+    if (!(v->slice_root ? v->slice_root->op_busy : v->op_busy))
+        violation("called outside the busy section", v, off, len);
     if (len == 0 || (off & PAGE_MASK) || (len & PAGE_MASK)) violation("range not whole pages", v, off, len);
     if (len && !(off & PAGE_MASK) && !(len & PAGE_MASK)) {
         uint64_t pages = len / PAGE_SIZE;
