@@ -107,7 +107,7 @@ def qemu_cases():
     return cases
 
 
-CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children")
+CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "resource")
 
 
 def conformance_table(build):

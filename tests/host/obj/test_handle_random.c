@@ -18,7 +18,7 @@
 
 #include "fake_kheap.h"
 #include "fake_object.h"
-#include "harness.h"
+#include "../harness.h"
 #include "obj/handle.h"
 #include "obj/object.h"
 

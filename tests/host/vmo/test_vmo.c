@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fake_mm.h"
-#include "harness.h"
+#include "../harness.h"
 #include "obj/object.h"
 #include "obj/vmo.h"
 #include "vmo_testlib.h"

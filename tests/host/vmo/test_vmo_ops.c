@@ -11,7 +11,7 @@
 
 #include "fake_mm.h"
 #include "fake_vmar.h"
-#include "harness.h"
+#include "../harness.h"
 #include "obj/object.h"
 #include "obj/vmar.h"
 #include "obj/vmo.h"

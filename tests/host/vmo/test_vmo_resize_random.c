@@ -14,7 +14,7 @@
 
 #include "fake_mm.h"
 #include "fake_vmar.h"
-#include "harness.h"
+#include "../harness.h"
 #include "obj/object.h"
 #include "obj/vmo.h"
 #include "vmo_testlib.h"

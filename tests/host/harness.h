@@ -1,10 +1,10 @@
-// Tiny test harness for the VMO host tests (after tests/host/obj/harness.h).
+// Tiny test harness shared by host tests (tests/host/obj, tests/host/vmo).
 //
 // RUN_CASE() prints each case and whether it passed; CHECK*() report a failed
 // condition with its line and let the case go on, REQUIRE() ends the case.
 // th_exit_status() is non-zero when any case failed.
-#ifndef TESTS_HOST_VMO_HARNESS_H
-#define TESTS_HOST_VMO_HARNESS_H
+#ifndef TESTS_HOST_HARNESS_H
+#define TESTS_HOST_HARNESS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 
 static int th_case_failures, th_failed_cases, th_cases;
-static const char *th_prefix = "vmo";
+static const char *th_prefix = "test";  // set per program
 
 #define CHECK(cond)                                                              \
     do {                                                                         \
