@@ -245,6 +245,23 @@ void vmar_destroy(struct vmar *v) {
     }
 }
 
+// Fault in [addr, addr+len) for a kernel copy that will run under a VMO lock
+// (zx_vmo_read/write into a mapping of the same VMO would otherwise fault
+// inside the copy and take that lock again). Pages already mapped with the
+// needed access are skipped; failures are left for the copy to report.
+// Sound while kernel code runs without preemption on one hart (nothing can
+// unmap between this and the copy); SMP will need pinning instead.
+void vmar_prefault(struct vmar *v, uint64_t addr, uint64_t len, bool write) {
+    if (len == 0 || addr + len < addr) return;
+    unsigned need = write ? (PT_READ | PT_WRITE) : PT_READ;
+    for (uint64_t page = page_round_down(addr); page < addr + len; page += PAGE_SIZE) {
+        unsigned flags;
+        struct aspace *as = v->aspace;
+        if (as && pt_lookup(&as->pt, va(page), 0, &flags, 0) == ZX_OK && (flags & need) == need) continue;
+        if (vmar_fault(v, page, write ? EXC_STORE_PAGE_FAULT : EXC_LOAD_PAGE_FAULT) != ZX_OK) return;
+    }
+}
+
 static uint64_t faults_handled;
 uint64_t vmar_fault_count(void) { return __atomic_load_n(&faults_handled, __ATOMIC_RELAXED); }
 

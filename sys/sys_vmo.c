@@ -1,4 +1,5 @@
 // zx_vmo_* (see sys/syscalls.def; the seed page for zx_vmo_create).
+#include "obj/vmar.h"
 #include "obj/vmo.h"
 #include "sys/syscall_decls.h"
 #include "sys/sys_util.h"
@@ -9,6 +10,17 @@ static zx_status_t copy_out(void *ctx, size_t buf_off, void *kva, size_t n) {
 
 static zx_status_t copy_in(void *ctx, size_t buf_off, void *kva, size_t n) {
     return copy_from_user(kva, uptr_add(*(uptr_t *)ctx, buf_off), n);
+}
+
+// Range first (OUT_OF_RANGE, as Zircon), then the user buffer (INVALID_ARGS);
+// then fault the buffer in, because the copy runs under the VMO's lock and the
+// buffer may be a mapping of this very VMO (physical VMOs: vmo_read/write refuse).
+static zx_status_t check_buffer(struct vmo *v, uptr_t buffer, uint64_t offset, size_t len, bool kernel_writes) {
+    uint64_t size = vmo_get_size(v);
+    if (offset > size || len > size - offset) return vmo_is_physical(v) ? ZX_ERR_NOT_SUPPORTED : ZX_ERR_OUT_OF_RANGE;
+    if (len && !user_range_ok(buffer.addr, len)) return ZX_ERR_INVALID_ARGS;
+    if (len && !vmo_is_physical(v)) vmar_prefault(process_current()->root_vmar, buffer.addr, len, kernel_writes);
+    return ZX_OK;
 }
 
 // zx_status_t zx_vmo_create(uint64_t size, uint32_t options, zx_handle_t* out)
@@ -158,7 +170,7 @@ zx_status_t sys_vmo_read(zx_handle_t handle, uptr_t buffer, uint64_t offset, siz
     struct object *o;
     zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, SYS_RIGHTS_vmo_read_handle, &o, 0);
     if (st != ZX_OK) return st;
-    if (buffer_size && !user_range_ok(buffer.addr, buffer_size)) st = ZX_ERR_INVALID_ARGS;
+    st = check_buffer((struct vmo *)o, buffer, offset, buffer_size, true);
     if (st == ZX_OK) st = vmo_read((struct vmo *)o, offset, buffer_size, copy_out, &buffer);
     object_unref(o);
     return st;
@@ -169,7 +181,7 @@ zx_status_t sys_vmo_write(zx_handle_t handle, uptr_t buffer, uint64_t offset, si
     struct object *o;
     zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, SYS_RIGHTS_vmo_write_handle, &o, 0);
     if (st != ZX_OK) return st;
-    if (buffer_size && !user_range_ok(buffer.addr, buffer_size)) st = ZX_ERR_INVALID_ARGS;
+    st = check_buffer((struct vmo *)o, buffer, offset, buffer_size, false);
     if (st == ZX_OK) st = vmo_write((struct vmo *)o, offset, buffer_size, copy_in, &buffer);
     object_unref(o);
     return st;
