@@ -27,9 +27,7 @@ zx_status_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, uptr_t 
     zx_handle_t nh;
     zx_status_t st = handle_duplicate(sys_handles(), handle, rights, &nh);
     if (st != ZX_OK) return st;
-    st = copy_to_user(out, &nh, sizeof(nh));
-    if (st != ZX_OK) handle_close(sys_handles(), nh);
-    return st;
+    return sys_publish_handle(nh, out);
 }
 
 // zx_status_t zx_handle_replace(zx_handle_t handle, zx_rights_t rights, zx_handle_t* out)
@@ -46,7 +44,5 @@ zx_status_t sys_handle_replace(zx_handle_t handle, zx_rights_t rights, uptr_t ou
     zx_handle_t nh;
     st = handle_replace(sys_handles(), handle, rights == ZX_RIGHT_SAME_RIGHTS ? have : rights, &nh);
     if (st != ZX_OK) return st;
-    st = copy_to_user(out, &nh, sizeof(nh));
-    if (st != ZX_OK) handle_close(sys_handles(), nh);
-    return st;
+    return sys_publish_handle(nh, out);
 }

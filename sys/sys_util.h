@@ -21,13 +21,19 @@ static inline zx_status_t sys_get(zx_handle_t h, zx_obj_type_t type, zx_rights_t
 
 // Add a handle to obj (taking a new reference) and write its value to `out`.
 // If the write fails the handle is closed again and ZX_ERR_INVALID_ARGS returned.
+// Write a new handle's value to `out`; if that fails, close the handle
+// again and return ZX_ERR_INVALID_ARGS.
+static inline zx_status_t sys_publish_handle(zx_handle_t h, uptr_t out) {
+    zx_status_t st = copy_to_user(out, &h, sizeof(h));
+    if (st != ZX_OK) handle_close(sys_handles(), h);
+    return st;
+}
+
 static inline zx_status_t sys_give_handle(struct object *obj, zx_rights_t rights, uptr_t out) {
     zx_handle_t h;
     zx_status_t st = handle_add(sys_handles(), obj, rights, &h);
     if (st != ZX_OK) return st;
-    st = copy_to_user(out, &h, sizeof(h));
-    if (st != ZX_OK) handle_close(sys_handles(), h);
-    return st;
+    return sys_publish_handle(h, out);
 }
 
 // Take a handle out of the calling process's table for transfer: the object

@@ -221,7 +221,5 @@ zx_status_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, 
     zx_handle_t nh;
     st = handle_replace(sys_handles(), handle, have | ZX_RIGHT_EXECUTE, &nh);
     if (st != ZX_OK) return st;
-    st = copy_to_user(out, &nh, sizeof(nh));
-    if (st != ZX_OK) handle_close(sys_handles(), nh);
-    return st;
+    return sys_publish_handle(nh, out);
 }
