@@ -16,6 +16,8 @@
 //     that is not on a list has next == prev == BUDDY_NONE.
 //  I4 free_blocks[k] is the length of list k, free_pages == sum of
 //     free_blocks[k] << k, total_pages == number of non-RESERVED frames.
+//  I6 share == 0 except on ALLOCATED heads of order 0 (pages shared
+//     copy-on-write); buddy_free refuses a block whose head's share != 0.
 //  I5 Coalescing is complete: no free block of order k < BUDDY_MAX_ORDER has
 //     a free block of order k as its buddy. Hence the free lists are the
 //     unique split of the free frames into maximal aligned blocks (capped at
@@ -125,7 +127,7 @@ void buddy_init(struct buddy *b, paddr_t base, uint64_t npages, void *meta) {
     b->free_pages = 0;
     b->total_pages = 0;
     for (uint64_t i = 0; i < npages; i++)
-        b->frames[i] = (struct buddy_frame){BUDDY_NONE, BUDDY_NONE, 0, BUDDY_STATE_RESERVED, 0, 0};
+        b->frames[i] = (struct buddy_frame){BUDDY_NONE, BUDDY_NONE, 0, BUDDY_STATE_RESERVED, 0, 0, 0};
 }
 
 // [s, e) in pfns, already validated to lie in the span: all frames RESERVED?
@@ -192,6 +194,7 @@ static zx_status_t buddy_free_ok(const struct buddy *b, paddr_t p, unsigned orde
     const struct buddy_frame *f = &b->frames[*idx];
     if (f->state == BUDDY_STATE_FREE) return ZX_ERR_BAD_STATE;  // freed already (maybe merged since)
     if (f->state != BUDDY_STATE_ALLOCATED || !f->head || f->order != order) return ZX_ERR_INVALID_ARGS;
+    if (__atomic_load_n(&f->share, __ATOMIC_RELAXED) != 0) return ZX_ERR_BAD_STATE;  // still shared
     return ZX_OK;
 }
 
@@ -205,6 +208,15 @@ zx_status_t buddy_free(struct buddy *b, paddr_t p, unsigned order) {
     }
     spin_unlock_irqrestore(&b->lock, flags);
     return st;
+}
+
+uint32_t *buddy_share_counter(struct buddy *b, paddr_t p) {
+    uint64_t pfn = pa_val(p) >> PAGE_SHIFT;
+    if (!is_page_aligned(pa_val(p)) || !buddy_pfn_in_span(b, pfn)) return NULL;
+    struct buddy_frame *f = &b->frames[pfn - b->base_pfn];
+    // state/head/order of an allocated block do not change until it is freed
+    if (f->state != BUDDY_STATE_ALLOCATED || !f->head || f->order != 0) return NULL;
+    return &f->share;
 }
 
 uint64_t buddy_free_pages(struct buddy *b) {
@@ -259,7 +271,10 @@ static const char *buddy_check_block(const struct buddy *b, uint32_t i) {
         if (g->state != f->state) return "block: members in another state than the head";
         if (g->head) return "block: a head inside another block";
         if (g->next != BUDDY_NONE || g->prev != BUDDY_NONE) return "block: member frame is linked";
+        if (g->share) return "block: member frame has a share count";
     }
+    if (f->share && (f->state != BUDDY_STATE_ALLOCATED || f->order != 0))
+        return "block: share count on a free or larger block";
     if (f->state == BUDDY_STATE_FREE && f->order < BUDDY_MAX_ORDER &&
         buddy_free_buddy(b, i, f->order) != BUDDY_NONE)
         return "coalescing incomplete: a free block's buddy is free";
@@ -274,6 +289,7 @@ static const char *buddy_check_frames(const struct buddy *b) {
         if (f->state == BUDDY_STATE_RESERVED) {
             if (f->head) return "frame: reserved frame is a head";
             if (f->next != BUDDY_NONE || f->prev != BUDDY_NONE) return "frame: reserved frame is linked";
+            if (f->share) return "frame: reserved frame has a share count";
             i++;
             continue;
         }

@@ -40,6 +40,11 @@ struct buddy_frame {
     uint8_t state;        // BUDDY_STATE_*
     uint8_t head;         // 1 if this frame heads a block
     uint8_t pad;
+    // Users beyond the first of an allocated order-0 page (pages shared
+    // copy-on-write between VMOs, see page_share in mm/page_alloc.h); 0 on
+    // every other frame. The buddy only checks it: freeing a frame whose
+    // count is not 0 is refused. Updated with atomics, not under b->lock.
+    uint32_t share;
 };
 
 struct buddy {
@@ -76,6 +81,10 @@ zx_status_t buddy_alloc(struct buddy *b, unsigned order, paddr_t *out);
 // (double free: p, in the span and aligned to the order, is a free frame, even
 // if its block has merged since). On error nothing changes.
 zx_status_t buddy_free(struct buddy *b, paddr_t p, unsigned order);
+
+// The share counter of the allocated order-0 page at p, or NULL when p is not
+// the head of an allocated order-0 block in the span.
+uint32_t *buddy_share_counter(struct buddy *b, paddr_t p);
 
 uint64_t buddy_free_pages(struct buddy *b);
 uint64_t buddy_free_blocks(struct buddy *b, unsigned order);

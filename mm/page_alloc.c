@@ -102,9 +102,32 @@ zx_status_t page_alloc(unsigned order, paddr_t *out) { return buddy_alloc(&kbudd
 
 void page_free(paddr_t p, unsigned order) {
     zx_status_t st = buddy_free(&kbuddy, p, order);
-    if (st == ZX_ERR_BAD_STATE) panic("page_free: double free of %p (order %u)", (void *)pa_val(p), order);
+    if (st == ZX_ERR_BAD_STATE)
+        panic("page_free: double free of %p (order %u), or freed while shared", (void *)pa_val(p), order);
     if (st != ZX_OK) panic("page_free: foreign address %p (order %u): %d", (void *)pa_val(p), order, st);
 }
+
+static uint32_t *share_counter(paddr_t p, const char *who) {
+    uint32_t *c = buddy_share_counter(&kbuddy, p);
+    if (!c) panic("%s: %p is not an allocated page", who, (void *)pa_val(p));
+    return c;
+}
+
+void page_share(paddr_t p) { __atomic_fetch_add(share_counter(p, "page_share"), 1, __ATOMIC_RELAXED); }
+
+bool page_release(paddr_t p) {
+    uint32_t *c = share_counter(p, "page_release");
+    uint32_t s = __atomic_load_n(c, __ATOMIC_ACQUIRE);
+    for (;;) {
+        if (s == 0) {  // the last user
+            page_free(p, 0);
+            return true;
+        }
+        if (__atomic_compare_exchange_n(c, &s, s - 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) return false;
+    }
+}
+
+uint32_t page_users(paddr_t p) { return __atomic_load_n(share_counter(p, "page_users"), __ATOMIC_ACQUIRE) + 1; }
 
 static zx_status_t pt_frame_alloc(void *ctx, paddr_t *out) {
     (void)ctx;

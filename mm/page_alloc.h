@@ -5,6 +5,7 @@
 #ifndef MM_PAGE_ALLOC_H
 #define MM_PAGE_ALLOC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <zircon/types.h>
 
@@ -32,6 +33,15 @@ void page_alloc_init(const struct dt_info *dt, const struct page_reservation *ex
 zx_status_t page_alloc(unsigned order, paddr_t *out);
 // Free a block; a double or foreign free is a kernel bug and panics.
 void page_free(paddr_t p, unsigned order);
+
+// Pages shared copy-on-write between VMOs. A page from page_alloc(0) has one
+// user; page_share adds one; page_release drops one and frees the page when
+// it was the last (returns true then). page_users counts them. All three are
+// atomic (no lock needed) and panic for an address that is not an allocated
+// order-0 page; page_free of a page that still has other users panics.
+void page_share(paddr_t p);
+bool page_release(paddr_t p);
+uint32_t page_users(paddr_t p);
 
 // The allocator itself, for counters and self-tests.
 struct buddy *page_buddy(void);

@@ -153,7 +153,7 @@ zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, str
 }
 
 static void mapping_release(struct vmar_mapping *m) {
-    __atomic_fetch_sub(&m->vmo->mappings, 1, __ATOMIC_RELAXED);
+    if (__atomic_sub_fetch(&m->vmo->mappings, 1, __ATOMIC_ACQ_REL) == 0) vmo_release_if_unreachable(m->vmo);
     object_unref(&m->vmo->obj);
     kfree(m);
 }
@@ -265,6 +265,12 @@ void vmar_prefault(struct vmar *v, uint64_t addr, uint64_t len, bool write) {
 static uint64_t faults_handled;
 uint64_t vmar_fault_count(void) { return __atomic_load_n(&faults_handled, __ATOMIC_RELAXED); }
 
+// A write to a page the VMO shares copy-on-write: vmo_get_page says
+// SHOULD_WAIT; the VMAR lock is dropped, vmo_unshare gives the VMO its own
+// copy (and takes the shared page out of every mapping of the VMO, which
+// needs the VMAR locks), and the fault starts over. Any other fault maps the
+// page; a shared one read-only whatever the mapping allows. A PTE already
+// present (a read-only shared page, or a stale TLB entry) is replaced.
 zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause) {
     uint32_t need;
     switch (cause) {
@@ -274,30 +280,56 @@ zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause) {
     default: return ZX_ERR_ACCESS_DENIED;
     }
     uint64_t page = page_round_down(addr);
-    uint64_t f = spin_lock_irqsave(&v->obj.lock);
-    struct vmar_mapping *m = v->maps;
-    while (m && !(page >= m->base && page < m->base + m->len)) m = m->next;
-    if (!m || !v->aspace) {
-        spin_unlock_irqrestore(&v->obj.lock, f);
-        return ZX_ERR_NOT_FOUND;
-    }
-    if ((m->perms & need) != need) {
-        spin_unlock_irqrestore(&v->obj.lock, f);
-        return ZX_ERR_ACCESS_DENIED;
-    }
-    uint64_t off = m->vmo_offset + (page - m->base);
-    paddr_t p;
-    zx_status_t st = off < vmo_get_size(m->vmo) ? vmo_get_page(m->vmo, off, true, &p) : ZX_ERR_OUT_OF_RANGE;
-    if (st == ZX_OK) {
-        st = pt_map(&v->aspace->pt, va(page), p, PAGE_SIZE, pt_flags_for(m->perms) | PT_SMALL);
-        if (st == ZX_ERR_ALREADY_EXISTS) {  // present already: a stale TLB entry
-            tlb_flush_page(v->aspace->pt.asid, va(page));
-            st = ZX_OK;
+    for (;;) {
+        uint64_t f = spin_lock_irqsave(&v->obj.lock);
+        struct vmar_mapping *m = v->maps;
+        while (m && !(page >= m->base && page < m->base + m->len)) m = m->next;
+        if (!m || !v->aspace) {
+            spin_unlock_irqrestore(&v->obj.lock, f);
+            return ZX_ERR_NOT_FOUND;
         }
+        if ((m->perms & need) != need) {
+            spin_unlock_irqrestore(&v->obj.lock, f);
+            return ZX_ERR_ACCESS_DENIED;
+        }
+        uint64_t off = m->vmo_offset + (page - m->base);
+        unsigned how = VMO_PAGE_COMMIT | (need == ZX_VM_PERM_WRITE ? VMO_PAGE_WRITE : 0);
+        paddr_t p;
+        bool writable;
+        zx_status_t st =
+            off < vmo_get_size(m->vmo) ? vmo_get_page(m->vmo, off, how, &p, &writable) : ZX_ERR_OUT_OF_RANGE;
+        if (st == ZX_ERR_SHOULD_WAIT) {
+            struct vmo *vmo = m->vmo;
+            object_ref(&vmo->obj);
+            spin_unlock_irqrestore(&v->obj.lock, f);
+            st = vmo_unshare(vmo, off, PAGE_SIZE);
+            object_unref(&vmo->obj);
+            if (st != ZX_OK) return st;
+            continue;
+        }
+        if (st == ZX_OK) {
+            unsigned flags = pt_flags_for(m->perms) | PT_SMALL;
+            if (!writable) flags &= ~PT_WRITE;
+            struct pt *pt = &v->aspace->pt;
+            st = pt_map(pt, va(page), p, PAGE_SIZE, flags);
+            if (st == ZX_ERR_ALREADY_EXISTS) {
+                paddr_t cur;
+                unsigned cur_flags;
+                const unsigned rwx = PT_READ | PT_WRITE | PT_EXEC;
+                if (pt_lookup(pt, va(page), &cur, &cur_flags, 0) == ZX_OK && pa_val(cur) == pa_val(p) &&
+                    (cur_flags & rwx) == (flags & rwx)) {
+                    tlb_flush_page(pt->asid, va(page));  // the same PTE: a stale TLB entry
+                    st = ZX_OK;
+                } else {
+                    (void)pt_unmap(pt, va(page), PAGE_SIZE);  // 4 KiB leaf: cannot fail
+                    st = pt_map(pt, va(page), p, PAGE_SIZE, flags);
+                }
+            }
+        }
+        spin_unlock_irqrestore(&v->obj.lock, f);
+        if (st == ZX_OK) __atomic_fetch_add(&faults_handled, 1, __ATOMIC_RELAXED);
+        return st;
     }
-    spin_unlock_irqrestore(&v->obj.lock, f);
-    if (st == ZX_OK) __atomic_fetch_add(&faults_handled, 1, __ATOMIC_RELAXED);
-    return st;
 }
 
 void vmar_unmap_vmo_pages(struct vmo *vmo, uint64_t off, uint64_t len) {

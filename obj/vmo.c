@@ -32,14 +32,24 @@
 //     leaving the root are unmapped from the slices' mappings as well
 //     (unmap_slices, after the root's own vmar_unmap_vmo_pages and before the
 //     page_free). Slices of physical VMOs are physical VMOs themselves.
-//   - SNAPSHOT and SNAPSHOT_AT_LEAST_ON_WRITE children are an EAGER COPY: at
-//     creation every committed page of the parent's range is copied into a
-//     page of the child's own tree (under the parent's busy section and lock),
-//     so parent and child each see only their own writes afterwards. This is
-//     correct but costs a page per committed page at once; true copy-on-write
-//     sharing (hidden parent nodes, pages shared until written) is FUTURE
-//     WORK. AT_LEAST_ON_WRITE is treated exactly as SNAPSHOT (allowed: it
-//     only promises at least copy-on-write semantics).
+//   - SNAPSHOT children (and AT_LEAST_ON_WRITE and SNAPSHOT_MODIFIED, which
+//     mean the same without pager-backed VMOs) are copy-on-write by page
+//     sharing: at creation every committed page of the parent's range is put
+//     in the child's own tree as one more user of that page (page_share, a
+//     count in the frame allocator), under the parent's busy section and
+//     lock; then the range is unmapped from the parent's mappings (they may
+//     have mapped it writable). A page with more than one user is never
+//     written in place: a fault maps it read-only; a write (zx_vmo_write, a
+//     write fault through vmo_unshare, zeroing part of it) first gives the
+//     writer a private copy (tree_get_private), takes the old page out of
+//     the writer's mappings and only then releases the writer's use of it
+//     (retire_locked). A page is freed when its last user releases it
+//     (page_release), so closing parent and children in any order frees
+//     every page exactly once, and a VMO never keeps pages it cannot reach.
+//     No VMO ever looks into another's tree: each has every page it can
+//     see in its own tree, so no two VMO locks are ever held at once.
+//     Attribution (ZX_INFO_VMO): committed_bytes counts every page in the
+//     tree (RSS); private and scaled bytes come from the users counts.
 //   - A child holds a reference on its parent until destroy, which first
 //     drops the parent's num_children, then updates ZX_VMO_ZERO_CHILDREN,
 //     then drops the reference. The signal follows num_children through
@@ -96,11 +106,17 @@ static bool try_ref(struct object *o) {
     return false;
 }
 
+static void vmo_on_zero_handles(struct object *o) {
+    struct vmo *v = vmo_from_object(o);
+    __atomic_store_n(&v->handles_gone, true, __ATOMIC_RELEASE);
+    vmo_release_if_unreachable(v);
+}
+
 const struct object_ops vmo_ops = {
     .type = ZX_OBJ_TYPE_VMO,
     .type_name = "vmo",
     .destroy = vmo_destroy,
-    .on_zero_handles = NULL,
+    .on_zero_handles = vmo_on_zero_handles,
 };
 
 // ---------------------------------------------------------------------------
@@ -164,34 +180,90 @@ static void tree_prune(struct vmo *v, uint64_t pn) {
     }
 }
 
-// Commit page number pn: build the missing nodes of its path, then a zeroed
-// data page. Returns the page (the existing one if pn is committed already).
-// On ZX_ERR_NO_MEMORY the tree is as it was: new nodes are pruned again.
-static zx_status_t tree_commit(struct vmo *v, uint64_t pn, paddr_t *out) {
-    zx_status_t st;
+// The leaf entry of page number pn, building the missing nodes of its path.
+// On ZX_ERR_NO_MEMORY the tree is as it was (new nodes are pruned again).
+static zx_status_t tree_slot(struct vmo *v, uint64_t pn, uint64_t **out) {
     uint64_t *slot = &v->root.v;
     for (int level = (int)v->radix_height - 1; level >= 0; level--) {
         if (!*slot) {
             paddr_t node;
-            st = zeroed_page_alloc(&node);
-            if (st != ZX_OK) goto fail;
+            if (zeroed_page_alloc(&node) != ZX_OK) {
+                tree_prune(v, pn);
+                return ZX_ERR_NO_MEMORY;
+            }
             *slot = pa_val(node);
             v->node_pages++;
         }
         slot = &node_entries(*slot)[radix_index(pn, (unsigned)level)];
     }
+    *out = slot;
+    return ZX_OK;
+}
+
+// The leaf entry of pn if its path exists (the entry may be 0), else NULL.
+static uint64_t *tree_find_slot(struct vmo *v, uint64_t pn) {
+    uint64_t *slot = &v->root.v;
+    for (int level = (int)v->radix_height - 1; level >= 0; level--) {
+        if (!*slot) return NULL;
+        slot = &node_entries(*slot)[radix_index(pn, (unsigned)level)];
+    }
+    return slot;
+}
+
+// Commit page number pn: build the missing nodes of its path, then a zeroed
+// data page. Returns the page (the existing one if pn is committed already).
+// On ZX_ERR_NO_MEMORY the tree is as it was: new nodes are pruned again.
+static zx_status_t tree_commit(struct vmo *v, uint64_t pn, paddr_t *out) {
+    uint64_t *slot;
+    zx_status_t st = tree_slot(v, pn, &slot);
+    if (st != ZX_OK) return st;
     if (!*slot) {
         paddr_t page;
         st = zeroed_page_alloc(&page);
-        if (st != ZX_OK) goto fail;
+        if (st != ZX_OK) {
+            tree_prune(v, pn);
+            return st;
+        }
         *slot = pa_val(page);
         v->committed_pages++;
     }
     *out = pa(*slot);
     return ZX_OK;
-fail:
-    tree_prune(v, pn);
-    return st;
+}
+
+// Put `page`, a page another VMO holds, at the uncommitted pn as one more
+// user of it (a snapshot sharing its parent's page). ZX_ERR_NO_MEMORY (for a
+// node): nothing changed.
+static zx_status_t tree_share(struct vmo *v, uint64_t pn, uint64_t page) {
+    uint64_t *slot;
+    zx_status_t st = tree_slot(v, pn, &slot);
+    if (st != ZX_OK) return st;
+    page_share(pa(page));
+    *slot = page;
+    v->committed_pages++;
+    return ZX_OK;
+}
+
+// A page of pn that v alone uses, for writing: commits a zeroed page if pn is
+// not committed; if its page is shared (copy-on-write) with another VMO,
+// copies it into a new page that replaces it in the tree and returns the old
+// one in *old (else *old = 0). The caller takes the old page out of v's
+// mappings and then page_release()s it (it still holds v's use of it): until
+// then v's mappings may still show the old contents, read-only.
+static zx_status_t tree_get_private(struct vmo *v, uint64_t pn, paddr_t *out, uint64_t *old) {
+    *old = 0;
+    uint64_t *slot = tree_find_slot(v, pn);
+    if (!slot || !*slot) return tree_commit(v, pn, out);
+    if (page_users(pa(*slot)) > 1) {
+        paddr_t copy;
+        zx_status_t st = page_alloc(0, &copy);
+        if (st != ZX_OK) return st;
+        memcpy(physmap_va(copy), physmap_va(pa(*slot)), PAGE_SIZE);
+        *old = *slot;
+        *slot = pa_val(copy);
+    }
+    *out = pa(*slot);
+    return ZX_OK;
 }
 
 // The page of pn, committing it if needed.
@@ -214,7 +286,7 @@ static void free_subtree(struct vmo *v, uint64_t node, unsigned level) {
         if (!c) continue;
         e[i] = 0;
         if (level == 0) {
-            page_free(pa(c), 0);
+            page_release(pa(c));
             v->committed_pages--;
         } else {
             free_subtree(v, c, level - 1);
@@ -250,12 +322,8 @@ static uint64_t tree_next(const struct vmo *v, uint64_t pn, uint64_t end) {
 // Take the data page of pn out of the tree (pruning emptied nodes) and return
 // it (0 if pn was not committed). The caller frees it.
 static uint64_t tree_detach(struct vmo *v, uint64_t pn) {
-    uint64_t *slot = &v->root.v;
-    for (int level = (int)v->radix_height - 1; level >= 0; level--) {
-        if (!*slot) return 0;
-        slot = &node_entries(*slot)[radix_index(pn, (unsigned)level)];
-    }
-    uint64_t page = *slot;
+    uint64_t *slot = tree_find_slot(v, pn);
+    uint64_t page = slot ? *slot : 0;
     if (!page) return 0;
     *slot = 0;
     v->committed_pages--;
@@ -345,61 +413,112 @@ static void unmap_slices(struct vmo *v, uint64_t off, uint64_t len) {
     }
 }
 
+// Take page numbers [first, last] of v out of every mapping of v and of its
+// slices. Busy section, no lock held.
+static void unmap_everywhere(struct vmo *v, uint64_t first, uint64_t last) {
+    vmar_unmap_vmo_pages(v, first << PAGE_SHIFT, (last - first + 1) << PAGE_SHIFT);
+    unmap_slices(v, first << PAGE_SHIFT, (last - first + 1) << PAGE_SHIFT);
+}
+
+// Pages that left v's tree (detached, or replaced by a private copy) but may
+// still be mapped: unmap_everywhere their range, then page_release them.
+struct retire_batch {
+    paddr_t page[VMO_FREE_BATCH];
+    unsigned n;
+    uint64_t first, last;  // page numbers they had in v
+};
+
+static void retire_add(struct retire_batch *r, uint64_t pn, uint64_t page) {
+    if (r->n == 0 || pn < r->first) r->first = pn;
+    if (r->n == 0 || pn > r->last) r->last = pn;
+    r->page[r->n++] = pa(page);
+}
+
+// Drop the lock, unmap, release, retake the lock. Busy section, lock held
+// (*f its flags). Returns the pages really freed (others still had users).
+static uint64_t retire_locked(struct vmo *v, struct retire_batch *r, uint64_t *f) {
+    uint64_t freed = 0;
+    if (r->n == 0) return 0;
+    spin_unlock_irqrestore(&v->obj.lock, *f);
+    unmap_everywhere(v, r->first, r->last);
+    for (unsigned i = 0; i < r->n; i++) freed += page_release(r->page[i]);
+    r->n = 0;
+    *f = spin_lock_irqsave(&v->obj.lock);
+    return freed;
+}
+
 // Remove every committed page with page number in [pn, end): detach up to
 // VMO_FREE_BATCH of them under the lock, drop it, take them out of every
-// mapping, free them, retake the lock; repeat. Called in the busy section
-// with the lock held (*f its flags); returns with it held. Returns the pages
-// freed: data pages plus the radix nodes that emptied.
+// mapping, release them (freed unless another VMO still shares them), retake
+// the lock; repeat. Called in the busy section with the lock held (*f its
+// flags); returns with it held. Returns the pages freed: data pages whose
+// last user this was, plus the radix nodes that emptied.
 static uint64_t free_pages_locked(struct vmo *v, uint64_t pn, uint64_t end, uint64_t *f) {
     uint64_t freed = 0;
+    struct retire_batch r = {.n = 0};
     while (pn < end) {
-        paddr_t batch[VMO_FREE_BATCH];
-        unsigned n = 0;
-        uint64_t first = 0, last = 0, nodes_before = v->node_pages;
-        while (n < VMO_FREE_BATCH) {
+        uint64_t nodes_before = v->node_pages;
+        while (r.n < VMO_FREE_BATCH) {
             uint64_t p = tree_next(v, pn, end);
             if (p >= end) {
                 pn = end;
                 break;
             }
-            if (n == 0) first = p;
-            last = p;
-            batch[n++] = pa(tree_detach(v, p));
+            retire_add(&r, p, tree_detach(v, p));
             pn = p + 1;
         }
         freed += nodes_before - v->node_pages;
-        if (n == 0) break;
-        spin_unlock_irqrestore(&v->obj.lock, *f);
-        vmar_unmap_vmo_pages(v, first << PAGE_SHIFT, (last - first + 1) << PAGE_SHIFT);
-        unmap_slices(v, first << PAGE_SHIFT, (last - first + 1) << PAGE_SHIFT);
-        for (unsigned i = 0; i < n; i++) page_free(batch[i], 0);
-        freed += n;
-        *f = spin_lock_irqsave(&v->obj.lock);
+        if (r.n == 0) break;
+        freed += retire_locked(v, &r, f);
     }
     return freed;
 }
 
-// Zero bytes [a, b) of one page in place if it is committed (a < b, same page).
-static void zero_in_page(struct vmo *v, uint64_t a, uint64_t b) {
+// Make page number pn of v private (tree_get_private) if it is committed and
+// shared, retiring the old page. Busy section, lock held, as
+// free_pages_locked. ZX_ERR_NO_MEMORY: nothing changed.
+static zx_status_t unshare_locked(struct vmo *v, uint64_t pn, uint64_t *f) {
+    uint64_t page = tree_lookup(v, pn), old;
+    if (!page || page_users(pa(page)) == 1) return ZX_OK;
+    paddr_t p;
+    zx_status_t st = tree_get_private(v, pn, &p, &old);
+    if (st != ZX_OK) return st;
+    struct retire_batch r = {.n = 0};
+    retire_add(&r, pn, old);
+    retire_locked(v, &r, f);
+    return ZX_OK;
+}
+
+// Zero bytes [a, b) of one page in place if it is committed (a < b, same
+// page); a page shared with another VMO is first made private. Busy section,
+// lock held. ZX_ERR_NO_MEMORY (for that copy): nothing changed.
+static zx_status_t zero_in_page(struct vmo *v, uint64_t a, uint64_t b, uint64_t *f) {
+    zx_status_t st = unshare_locked(v, a >> PAGE_SHIFT, f);
+    if (st != ZX_OK) return st;
     uint64_t page = tree_lookup(v, a >> PAGE_SHIFT);
     if (page) memset((uint8_t *)physmap_va(pa(page)) + (a & PAGE_MASK), 0, (size_t)(b - a));
+    return ZX_OK;
 }
 
 // Make bytes [start, end) (end <= size) read as zero: partial pages zeroed in
 // place, whole pages freed. Busy section, lock held, as free_pages_locked.
-static void zero_range_locked(struct vmo *v, uint64_t start, uint64_t end, uint64_t *f) {
-    if (start >= end) return;
+// ZX_ERR_NO_MEMORY: a shared partial page could not be copied; the other
+// partial page may have been zeroed already, no whole page was freed.
+static zx_status_t zero_range_locked(struct vmo *v, uint64_t start, uint64_t end, uint64_t *f) {
+    if (start >= end) return ZX_OK;
+    zx_status_t st;
     if (start & PAGE_MASK) {
         uint64_t stop = page_round_up(start) < end ? page_round_up(start) : end;
-        zero_in_page(v, start, stop);
+        if ((st = zero_in_page(v, start, stop, f)) != ZX_OK) return st;
         start = stop;
     }
     if (start < end && (end & PAGE_MASK)) {
         uint64_t from = page_round_down(end) > start ? page_round_down(end) : start;
-        zero_in_page(v, from, end);
+        if ((st = zero_in_page(v, from, end, f)) != ZX_OK) return st;
         end = from;
     }
     if (start < end) free_pages_locked(v, start >> PAGE_SHIFT, end >> PAGE_SHIFT, f);
+    return ZX_OK;
 }
 
 // ---------------------------------------------------------------------------
@@ -483,12 +602,26 @@ static void slice_unlink(struct vmo *s) {
     spin_unlock_irqrestore(&r->obj.lock, f);
 }
 
+void vmo_release_if_unreachable(struct vmo *v) {
+    if (v->physical || v->slice_root || !__atomic_load_n(&v->handles_gone, __ATOMIC_ACQUIRE)) return;
+    if (__atomic_load_n(&v->obj.handle_count, __ATOMIC_ACQUIRE) ||
+        __atomic_load_n(&v->mappings, __ATOMIC_ACQUIRE))
+        return;
+    uint64_t f = op_begin(v);
+    // Without a handle, a mapping or a slice nobody can make one again: final.
+    if (!v->slices && !v->map_list) free_pages_locked(v, 0, v->size >> PAGE_SHIFT, &f);
+    op_end(v, f);
+}
+
 // Called once by object_unref when the last reference goes: nothing else can
 // reach the VMO, so no lock is taken.
 static void vmo_destroy(struct object *o) {
     struct vmo *v = vmo_from_object(o);
     if (v->discardable) lru_remove(v);
-    if (v->slice_root) slice_unlink(v);
+    if (v->slice_root) {
+        slice_unlink(v);
+        vmo_release_if_unreachable(v->slice_root);  // maybe its last way in
+    }
     if (!v->physical && pa_val(v->root)) free_subtree(v, pa_val(v->root), v->radix_height - 1);
     v->root = pa(0);
     struct vmo *parent = v->parent;
@@ -547,38 +680,72 @@ zx_status_t vmo_read(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, 
     return st;
 }
 
+// Pages of v that are shared copy-on-write get a private copy before they
+// are written (tree_get_private); the old ones are retired (unmapped, then
+// released) in batches. zx_vmo_write calls vmo_unshare on the range before it
+// faults the caller's buffer in, so that retiring here (which unmaps) never
+// takes away a buffer page the copy still needs; only a snapshot racing in
+// between (another hart) leaves shared pages for this loop.
 zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx) {
     if (v->physical) return ZX_ERR_NOT_SUPPORTED;
     SLICE_DELEGATE(v, off, len, vmo_write(root_, roff_, len, copy, ctx));
-    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    uint64_t f = op_begin(v);
     zx_status_t st = ZX_OK;
     if (!range_ok(off, len, v->size))
         st = ZX_ERR_OUT_OF_RANGE;
     else if (v->discarded)
         st = ZX_ERR_NOT_FOUND;
+    struct retire_batch r = {.n = 0};
     for (size_t done = 0; st == ZX_OK && done < len;) {
         uint64_t cur = off + done;
         uint64_t in_page = cur & PAGE_MASK;
         size_t n = (size_t)(PAGE_SIZE - in_page);
         if (n > len - done) n = len - done;
         paddr_t page;
-        st = tree_get_or_commit(v, cur >> PAGE_SHIFT, &page);
+        uint64_t old;
+        st = tree_get_private(v, cur >> PAGE_SHIFT, &page, &old);
         if (st != ZX_OK) break;
+        if (old) retire_add(&r, cur >> PAGE_SHIFT, old);
         st = copy(ctx, done, (uint8_t *)physmap_va(page) + in_page, n);
         done += n;
+        if (r.n == VMO_FREE_BATCH) retire_locked(v, &r, &f);
     }
-    spin_unlock_irqrestore(&v->obj.lock, f);
+    retire_locked(v, &r, &f);
+    op_end(v, f);
     return st;
 }
 
-zx_status_t vmo_get_page(struct vmo *v, uint64_t off, bool commit, paddr_t *out) {
+zx_status_t vmo_unshare(struct vmo *v, uint64_t off, uint64_t len) {
+    if (v->physical) return ZX_OK;
+    SLICE_DELEGATE(v, off, len, vmo_unshare(root_, roff_, len));
+    uint64_t f = op_begin(v);
+    zx_status_t st = range_ok(off, len, v->size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
+    uint64_t pn = off >> PAGE_SHIFT, end = len ? page_round_up(off + len) >> PAGE_SHIFT : pn;
+    struct retire_batch r = {.n = 0};
+    while (st == ZX_OK && pn < end && !v->discarded) {
+        pn = tree_next(v, pn, end);
+        if (pn >= end) break;
+        paddr_t page;
+        uint64_t old;
+        st = tree_get_private(v, pn, &page, &old);
+        if (st == ZX_OK && old) retire_add(&r, pn, old);
+        if (r.n == VMO_FREE_BATCH) retire_locked(v, &r, &f);
+        pn++;
+    }
+    retire_locked(v, &r, &f);
+    op_end(v, f);
+    return st;
+}
+
+zx_status_t vmo_get_page(struct vmo *v, uint64_t off, unsigned flags, paddr_t *out, bool *writable) {
     if (!is_page_aligned(off)) return ZX_ERR_INVALID_ARGS;
     if (v->slice_root) {
         if (off >= v->size) return ZX_ERR_OUT_OF_RANGE;
-        return vmo_get_page(v->slice_root, v->slice_offset + off, commit, out);
+        return vmo_get_page(v->slice_root, v->slice_offset + off, flags, out, writable);
     }
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     zx_status_t st;
+    bool w = true;
     if (off >= v->size) {
         st = ZX_ERR_OUT_OF_RANGE;
     } else if (v->physical) {
@@ -586,14 +753,18 @@ zx_status_t vmo_get_page(struct vmo *v, uint64_t off, bool commit, paddr_t *out)
         st = ZX_OK;
     } else if (v->discarded) {
         st = ZX_ERR_NOT_FOUND;
-    } else if (commit) {
-        st = tree_get_or_commit(v, off >> PAGE_SHIFT, out);
     } else {
         uint64_t page = tree_lookup(v, off >> PAGE_SHIFT);
-        st = page ? ZX_OK : ZX_ERR_NOT_FOUND;
-        if (page) *out = pa(page);
+        if (page) {
+            *out = pa(page);
+            w = page_users(pa(page)) == 1;
+            st = (flags & VMO_PAGE_WRITE) && !w ? ZX_ERR_SHOULD_WAIT : ZX_OK;
+        } else {
+            st = (flags & VMO_PAGE_COMMIT) ? tree_commit(v, off >> PAGE_SHIFT, out) : ZX_ERR_NOT_FOUND;
+        }
     }
     spin_unlock_irqrestore(&v->obj.lock, f);
+    if (writable) *writable = w;
     return st;
 }
 
@@ -620,18 +791,15 @@ void vmo_set_content_size(struct vmo *v, uint64_t content_size) {
 zx_status_t vmo_set_content_size_checked(struct vmo *v, uint64_t cs) {
     if (v->slice_root) {
         // The bytes [cs, size) of the slice are the root's: zero them there.
-        if (cs > v->size) return ZX_ERR_OUT_OF_RANGE;
-        __atomic_store_n(&v->content_size, cs, __ATOMIC_RELAXED);
-        return vmo_zero(v->slice_root, v->slice_offset + cs, v->size - cs);
+        zx_status_t st = cs < v->size ? vmo_zero(v->slice_root, v->slice_offset + cs, v->size - cs) : ZX_OK;
+        if (st == ZX_OK) __atomic_store_n(&v->content_size, cs, __ATOMIC_RELAXED);
+        return st;
     }
     uint64_t f = op_begin(v);
     zx_status_t st = ZX_OK;
-    if (cs > v->size) {
-        st = ZX_ERR_OUT_OF_RANGE;
-    } else {
-        __atomic_store_n(&v->content_size, cs, __ATOMIC_RELAXED);
-        if (!v->physical) zero_range_locked(v, cs, v->size, &f);
-    }
+    // Beyond the size: only recorded (as Zircon; nothing to zero).
+    if (cs < v->size && !v->physical) st = zero_range_locked(v, cs, v->size, &f);
+    if (st == ZX_OK) __atomic_store_n(&v->content_size, cs, __ATOMIC_RELAXED);
     op_end(v, f);
     return st;
 }
@@ -645,7 +813,10 @@ zx_status_t vmo_set_size(struct vmo *v, uint64_t size) {
     uint64_t f = op_begin(v);
     uint64_t old = v->size;
     zx_status_t st = ZX_OK;
-    if (h > v->radix_height) st = tree_raise(v, h);
+    // The page that will hold the zeroed tail [size, rounded) must be v's
+    // own before anything changes (a copy may fail).
+    if ((size & PAGE_MASK) && size < old) st = unshare_locked(v, size >> PAGE_SHIFT, &f);
+    if (st == ZX_OK && h > v->radix_height) st = tree_raise(v, h);
     if (st == ZX_OK) {
         // The new size first: nothing commits beyond it while the pages
         // beyond are removed (with the lock dropped now and then).
@@ -653,7 +824,7 @@ zx_status_t vmo_set_size(struct vmo *v, uint64_t size) {
         __atomic_store_n(&v->content_size, size, __ATOMIC_RELAXED);
         if (rounded < old) free_pages_locked(v, rounded >> PAGE_SHIFT, old >> PAGE_SHIFT, &f);
         if (h < v->radix_height) tree_lower(v, h);
-        if (size < rounded) zero_in_page(v, size, rounded);
+        if (size < rounded) (void)zero_in_page(v, size, rounded, &f);  // private already: cannot fail
     }
     op_end(v, f);
     return st;
@@ -698,7 +869,7 @@ zx_status_t vmo_zero(struct vmo *v, uint64_t off, uint64_t len) {
     SLICE_DELEGATE(v, off, len, vmo_zero(root_, roff_, len));
     uint64_t f = op_begin(v);
     zx_status_t st = range_ok(off, len, v->size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
-    if (st == ZX_OK) zero_range_locked(v, off, off + len, &f);
+    if (st == ZX_OK) st = zero_range_locked(v, off, off + len, &f);
     op_end(v, f);
     return st;
 }
@@ -839,11 +1010,52 @@ uint32_t vmo_get_cache_policy(struct vmo *v) {
     return p;
 }
 
+// floor(r * 2^63 / u) for r < u: the fraction r/u of a byte in the 2^-63
+// fixed point of zx_info_vmo_t's *_fractional_scaled_bytes (long division,
+// no 128-bit arithmetic).
+static uint64_t frac63(uint64_t r, uint64_t u) {
+    uint64_t q = 0;
+    for (int i = 0; i < 63; i++) {
+        r <<= 1;
+        q <<= 1;
+        if (r >= u) {
+            r -= u;
+            q |= 1;
+        }
+    }
+    return q;
+}
+
+// The private bytes (pages only v uses) and the scaled bytes (each page
+// divided by the number of VMOs that use it) of v's pages. Lock held.
+static void attribution_locked(struct vmo *v, struct vmo_info *out) {
+    const uint64_t one = 1ull << 63;
+    uint64_t priv = 0, scaled = 0, frac = 0, end = v->size >> PAGE_SHIFT;
+    for (uint64_t pn = tree_next(v, 0, end); pn < end; pn = tree_next(v, pn + 1, end)) {
+        uint64_t u = page_users(pa(tree_lookup(v, pn)));
+        if (u == 1) {
+            priv += PAGE_SIZE;
+            scaled += PAGE_SIZE;
+            continue;
+        }
+        scaled += PAGE_SIZE / u;
+        frac += frac63(PAGE_SIZE % u, u);
+        if (frac >= one) {
+            frac -= one;
+            scaled++;
+        }
+    }
+    out->private_bytes = priv;
+    out->scaled_bytes = scaled;
+    out->scaled_frac = frac;
+}
+
 void vmo_get_info(struct vmo *v, struct vmo_info *out) {
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     out->size_bytes = v->size;
     out->content_size = v->content_size;
     out->committed_bytes = v->committed_pages * PAGE_SIZE;
+    attribution_locked(v, out);
     out->metadata_bytes = v->node_pages * PAGE_SIZE;
     out->flags = (v->physical ? 0 : VMO_INFO_TYPE_PAGED) | ((v->options & ZX_VMO_RESIZABLE) ? VMO_INFO_RESIZABLE : 0) |
                  (v->discardable ? VMO_INFO_DISCARDABLE : 0) | (v->cow_clone ? VMO_INFO_IS_COW_CLONE : 0);
@@ -859,20 +1071,25 @@ void vmo_get_info(struct vmo *v, struct vmo_info *out) {
 // ---------------------------------------------------------------------------
 // Children (zx_vmo_create_child; see obj/vmo.h and the top of this file).
 
-#define CHILD_KINDS (ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SLICE)
-#define CHILD_KNOWN                                                                                        \
-    (CHILD_KINDS | ZX_VMO_CHILD_RESIZABLE | ZX_VMO_CHILD_NO_WRITE | ZX_VMO_CHILD_REFERENCE |              \
-     ZX_VMO_CHILD_SNAPSHOT_MODIFIED)
+#define CHILD_KINDS                                                                                 \
+    (ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED | \
+     ZX_VMO_CHILD_SLICE)
+#define CHILD_KNOWN (CHILD_KINDS | ZX_VMO_CHILD_RESIZABLE | ZX_VMO_CHILD_NO_WRITE | ZX_VMO_CHILD_REFERENCE)
 
-// Copy the committed pages of src's page numbers [spn, spn + n) into the
-// fresh (unpublished) child c at page numbers [0, n). In src's busy section
-// with its lock held. ZX_ERR_NO_MEMORY: the caller destroys c.
-static zx_status_t snapshot_copy_locked(struct vmo *src, uint64_t spn, uint64_t n, struct vmo *c) {
+// Share the committed pages of src's page numbers [spn, spn + n) with the
+// fresh (unpublished) child c at page numbers [0, n): one more user each.
+// In src's busy section with its lock held. *first/*last: the src page
+// numbers shared (*first > *last if none). ZX_ERR_NO_MEMORY (for a node of
+// c's tree): the caller destroys c, which gives the pages back.
+static zx_status_t snapshot_share_locked(struct vmo *src, uint64_t spn, uint64_t n, struct vmo *c, uint64_t *first,
+                                         uint64_t *last) {
+    *first = 1;
+    *last = 0;
     for (uint64_t p = tree_next(src, spn, spn + n); p < spn + n; p = tree_next(src, p + 1, spn + n)) {
-        paddr_t dst;
-        zx_status_t st = tree_commit(c, p - spn, &dst);
+        zx_status_t st = tree_share(c, p - spn, tree_lookup(src, p));
         if (st != ZX_OK) return st;
-        memcpy(physmap_va(dst), physmap_va(pa(tree_lookup(src, p))), PAGE_SIZE);
+        if (*first > *last) *first = p;
+        *last = p;
     }
     return ZX_OK;
 }
@@ -880,7 +1097,7 @@ static zx_status_t snapshot_copy_locked(struct vmo *src, uint64_t spn, uint64_t 
 zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offset, uint64_t size,
                              struct vmo **out) {
     if (options & ~CHILD_KNOWN) return ZX_ERR_INVALID_ARGS;
-    if (options & (ZX_VMO_CHILD_REFERENCE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED)) return ZX_ERR_NOT_SUPPORTED;
+    if (options & ZX_VMO_CHILD_REFERENCE) return ZX_ERR_NOT_SUPPORTED;
     uint32_t kind = options & CHILD_KINDS;
     if (kind == 0 || (kind & (kind - 1))) return ZX_ERR_INVALID_ARGS;  // none, or two of them
     bool resizable = (options & ZX_VMO_CHILD_RESIZABLE) != 0;
@@ -896,6 +1113,9 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
     uint64_t src_off = parent->slice_root ? parent->slice_offset : 0;
     struct vmo *c;
     zx_status_t st;
+
+    // Children of discardable VMOs: none, of any kind (as Zircon).
+    if (src->discardable) return ZX_ERR_NOT_SUPPORTED;
 
     if (kind == ZX_VMO_CHILD_SLICE) {
         if (parent->options & ZX_VMO_RESIZABLE) return ZX_ERR_NOT_SUPPORTED;
@@ -918,7 +1138,9 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
         }
         c->slice = true;
     } else {
-        if (parent->physical || src->discardable) return ZX_ERR_NOT_SUPPORTED;
+        if (parent->physical) return ZX_ERR_NOT_SUPPORTED;
+        // Snapshots share cached pages only (Zircon: BAD_STATE otherwise).
+        if (vmo_get_cache_policy(src) != ZX_CACHE_POLICY_CACHED) return ZX_ERR_BAD_STATE;
         if (!is_page_aligned(offset)) return ZX_ERR_INVALID_ARGS;
         st = vmo_create(rounded, size, resizable ? ZX_VMO_RESIZABLE : 0, &c);
         if (st != ZX_OK) return st;
@@ -928,10 +1150,19 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
         uint64_t psize = parent->slice_root ? parent->size : src->size;
         uint64_t inside = offset < psize ? psize - offset : 0;
         if (inside > rounded) inside = rounded;
-        st = snapshot_copy_locked(src, (src_off + offset) >> PAGE_SHIFT, inside >> PAGE_SHIFT, c);
+        uint64_t first, last;
+        st = snapshot_share_locked(src, (src_off + offset) >> PAGE_SHIFT, inside >> PAGE_SHIFT, c, &first, &last);
+        if (st == ZX_OK && first <= last) {
+            // The shared pages may be mapped writable in src's mappings (and
+            // its slices'): take them out; later faults map them read-only
+            // until one side writes and gets its own copy.
+            spin_unlock_irqrestore(&src->obj.lock, f);
+            unmap_everywhere(src, first, last);
+            f = spin_lock_irqsave(&src->obj.lock);
+        }
         op_end(src, f);
         if (st != ZX_OK) {
-            object_unref(&c->obj);  // no parent yet: frees its pages and itself
+            object_unref(&c->obj);  // no parent yet: gives the pages back and frees itself
             return st;
         }
     }

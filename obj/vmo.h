@@ -106,6 +106,8 @@ struct vmo {
 
     // One size change / range op / lock op / discard at a time (see above).
     bool op_busy;
+    // The last handle was closed (set once; see vmo_release_if_unreachable).
+    bool handles_gone;
 
     // Every mapping of this VMO, linked through vmar_mapping.vmo_next
     // (guarded by obj.lock; obj/vmar.c links and unlinks under its VMAR lock
@@ -170,12 +172,28 @@ zx_status_t vmo_create(uint64_t size, uint64_t content_size, uint32_t options, s
 zx_status_t vmo_read(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx);
 zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy, void *ctx);
 
-// The physical page backing byte offset `off` (page aligned, < size). With
-// commit, a missing page is committed (zeroed); without, ZX_ERR_NOT_FOUND.
-// A discarded (unlocked) VMO: ZX_ERR_NOT_FOUND. Physical: phys_base + off.
-// `off` not page aligned: ZX_ERR_INVALID_ARGS; off >= size: ZX_ERR_OUT_OF_RANGE.
-// The page stays owned by the VMO (valid until decommitted or destroyed).
-zx_status_t vmo_get_page(struct vmo *v, uint64_t off, bool commit, paddr_t *out);
+// The physical page backing byte offset `off` (page aligned, < size), for a
+// fault. A missing page: with VMO_PAGE_COMMIT committed (zeroed), else
+// ZX_ERR_NOT_FOUND. *writable (may be NULL) says whether the page may be
+// mapped writable: false for a page shared copy-on-write with another VMO
+// (map it read-only). With VMO_PAGE_WRITE such a shared page gives
+// ZX_ERR_SHOULD_WAIT instead: call vmo_unshare (with no lock held), then ask
+// again. A discarded (unlocked) VMO: ZX_ERR_NOT_FOUND. Physical: phys_base +
+// off. `off` not page aligned: ZX_ERR_INVALID_ARGS; off >= size:
+// ZX_ERR_OUT_OF_RANGE. The page stays owned by the VMO (valid until it
+// leaves the VMO, which unmaps it everywhere first).
+#define VMO_PAGE_COMMIT 1u
+#define VMO_PAGE_WRITE 2u
+zx_status_t vmo_get_page(struct vmo *v, uint64_t off, unsigned flags, paddr_t *out, bool *writable);
+
+// Give v its own copy of every page of [off, off+len) (rounded out to pages)
+// that it shares copy-on-write with another VMO; the shared page is taken out
+// of v's mappings (and its slices') and released. Range past the size:
+// ZX_ERR_OUT_OF_RANGE; ZX_ERR_NO_MEMORY stops it (pages done so far stay
+// private). Physical VMOs: ZX_OK, nothing to do. zx_vmo_write calls it before
+// it faults in the caller's buffer; vmar_fault before it maps a page for a
+// write.
+zx_status_t vmo_unshare(struct vmo *v, uint64_t off, uint64_t len);
 
 // Bytes of committed data pages (committed_pages * PAGE_SIZE; node pages are
 // not included, see node_pages).
@@ -186,8 +204,8 @@ uint64_t vmo_get_content_size(struct vmo *v);
 void vmo_set_content_size(struct vmo *v, uint64_t content_size);
 
 // vmo_set_content_size for the ZX_PROP_VMO_CONTENT_SIZE property (Zircon's
-// VmObjectDispatcher::SetContentSize): cs > size -> ZX_ERR_OUT_OF_RANGE
-// (nothing changes); else the content size becomes cs and the bytes
+// VmObjectDispatcher::SetContentSize): the content size becomes cs (beyond
+// the size is allowed, as Zircon: the size does not change), and the bytes
 // [cs, size) read as zero afterwards: the partial page is zeroed in place if
 // committed, whole pages are decommitted (unmapped first). Zircon zeroes to
 // the end of the VMO, not only up to the old content size, so a write beyond
@@ -252,26 +270,30 @@ uint64_t vmo_discardable_unlocked_count(void);
 
 // zx_vmo_create_child (the caller checked the handle rights and computes the
 // child's). Errors, in this order:
-//   - options: a bit outside SNAPSHOT | SNAPSHOT_AT_LEAST_ON_WRITE | SLICE |
-//     RESIZABLE | NO_WRITE | REFERENCE | SNAPSHOT_MODIFIED -> INVALID_ARGS;
-//     REFERENCE or SNAPSHOT_MODIFIED -> NOT_SUPPORTED; not exactly one of
-//     SNAPSHOT, SNAPSHOT_AT_LEAST_ON_WRITE, SLICE -> INVALID_ARGS; SLICE with
-//     RESIZABLE, NO_WRITE with RESIZABLE -> INVALID_ARGS;
+//   - options: a bit outside SNAPSHOT | SNAPSHOT_AT_LEAST_ON_WRITE |
+//     SNAPSHOT_MODIFIED | SLICE | RESIZABLE | NO_WRITE | REFERENCE ->
+//     INVALID_ARGS; REFERENCE -> NOT_SUPPORTED; not exactly one of SNAPSHOT,
+//     SNAPSHOT_AT_LEAST_ON_WRITE, SNAPSHOT_MODIFIED, SLICE -> INVALID_ARGS;
+//     SLICE with RESIZABLE, NO_WRITE with RESIZABLE -> INVALID_ARGS;
 //   - offset + size overflowing, size rounded up to pages overflowing or
 //     > VMO_MAX_SIZE -> OUT_OF_RANGE;
+//   - a discardable parent (or a slice of one) -> NOT_SUPPORTED, any kind;
 //   - SLICE: a resizable parent -> NOT_SUPPORTED; offset not page aligned ->
 //     INVALID_ARGS; [offset, offset + rounded size) not inside the parent ->
 //     OUT_OF_RANGE;
-//   - SNAPSHOT kinds: a physical (or physical slice) parent, or a discardable
-//     one (or a slice of one) -> NOT_SUPPORTED; offset not page aligned ->
-//     INVALID_ARGS;
+//   - SNAPSHOT kinds: a physical (or physical slice) parent -> NOT_SUPPORTED;
+//     a cache policy other than CACHED -> BAD_STATE; offset not page aligned
+//     -> INVALID_ARGS;
 //   - ZX_ERR_NO_MEMORY: nothing is left behind, the parent is unchanged.
 // The child's size is the rounded size, its content size `size`, and it has
 // ZX_VMO_ZERO_CHILDREN asserted. SLICE: shares the parent's pages both ways
 // (every page operation goes to the parent at offset + child offset), never
 // resizable; a slice of a physical VMO is a physical VMO at paddr + offset.
-// SNAPSHOT kinds: a private copy of the parent's range at creation (beyond the
-// parent's size it reads as zero); ZX_VMO_CHILD_RESIZABLE makes it resizable.
+// SNAPSHOT kinds (SNAPSHOT_MODIFIED and AT_LEAST_ON_WRITE act as SNAPSHOT
+// here: there are no pager-backed VMOs): copy-on-write: the child shares the
+// parent's committed pages of its range (beyond the parent's size it reads as
+// zero); whichever side writes a shared page first gets its own copy, so each
+// sees only its own writes. ZX_VMO_CHILD_RESIZABLE makes it resizable.
 // The child holds a reference on the parent until it is destroyed; the
 // parent's num_children counts it and ZX_VMO_ZERO_CHILDREN is cleared on the
 // parent while it has any child. Call with no VMO or VMAR lock held.
@@ -303,7 +325,13 @@ uint32_t vmo_get_cache_policy(struct vmo *v);
 struct vmo_info {
     uint64_t size_bytes;
     uint64_t content_size;
-    uint64_t committed_bytes;  // data pages (0 for physical VMOs)
+    // Zircon's attribution (the RFC behind the newest zx_info_vmo_t): every
+    // page the VMO uses, shared copy-on-write pages included (RSS); the pages
+    // only it uses (USS); each page divided by the number of VMOs that use it
+    // (PSS: whole bytes + a fraction of a byte in units of 2^-63).
+    uint64_t committed_bytes;  // RSS (0 for physical VMOs and slices)
+    uint64_t private_bytes;    // USS
+    uint64_t scaled_bytes, scaled_frac;  // PSS
     uint64_t metadata_bytes;   // radix node pages
     uint32_t flags;            // VMO_INFO_*
     uint32_t cache_policy;     // ZX_CACHE_POLICY_*
@@ -314,6 +342,15 @@ struct vmo_info {
     uint32_t num_children;
 };
 void vmo_get_info(struct vmo *v, struct vmo_info *out);
+
+// A VMO kept alive only by its snapshot children's references (its last
+// handle closed, no mapping, no slice left: nobody can ever read it again;
+// kernel-made VMOs that never had a handle do not count) gives back its
+// pages at once instead of at destroy: the children have their own uses of
+// whatever they share with it. Called when the last handle goes (the
+// object's on_zero_handles), by obj/vmar.c when a VMO's last mapping goes,
+// and when a slice of it is destroyed. No lock held.
+void vmo_release_if_unreachable(struct vmo *v);
 
 // Kernel-object glue: the ops of VMO objects (destroy frees every page).
 extern const struct object_ops vmo_ops;

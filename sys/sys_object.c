@@ -98,10 +98,12 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             info.flags = vi.flags | ZX_INFO_VMO_VIA_HANDLE;  // VMO_INFO_* use the ZX_INFO_VMO_* bits
             info.committed_bytes = vi.committed_bytes;
             info.populated_bytes = vi.committed_bytes;
-            info.committed_private_bytes = vi.committed_bytes;
-            info.populated_private_bytes = vi.committed_bytes;
-            info.committed_scaled_bytes = vi.committed_bytes;
-            info.populated_scaled_bytes = vi.committed_bytes;
+            info.committed_private_bytes = vi.private_bytes;
+            info.populated_private_bytes = vi.private_bytes;
+            info.committed_scaled_bytes = vi.scaled_bytes;
+            info.populated_scaled_bytes = vi.scaled_bytes;
+            info.committed_fractional_scaled_bytes = vi.scaled_frac;
+            info.populated_fractional_scaled_bytes = vi.scaled_frac;
             info.metadata_bytes = vi.metadata_bytes;
             info.handle_rights = rights;
             info.cache_policy = vi.cache_policy;

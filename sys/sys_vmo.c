@@ -15,11 +15,18 @@ static zx_status_t copy_in(void *ctx, size_t buf_off, void *kva, size_t n) {
 // Range first (OUT_OF_RANGE, as Zircon), then the user buffer (INVALID_ARGS);
 // then fault the buffer in, because the copy runs under the VMO's lock and the
 // buffer may be a mapping of this very VMO (physical VMOs: vmo_read/write refuse).
+// A write first gives the VMO its own copy of the pages it shares
+// copy-on-write: that unmaps them, so it must come before the buffer is
+// faulted in.
 static zx_status_t check_buffer(struct vmo *v, uptr_t buffer, uint64_t offset, size_t len, bool kernel_writes) {
     uint64_t size = vmo_get_size(v);
     if (offset > size || len > size - offset) return vmo_is_physical(v) ? ZX_ERR_NOT_SUPPORTED : ZX_ERR_OUT_OF_RANGE;
     if (len && !user_range_ok(buffer.addr, len)) return ZX_ERR_INVALID_ARGS;
-    if (len && !vmo_is_physical(v)) vmar_prefault(process_current()->root_vmar, buffer.addr, len, kernel_writes);
+    if (len && !vmo_is_physical(v)) {
+        zx_status_t st = kernel_writes ? ZX_OK : vmo_unshare(v, offset, len);
+        if (st != ZX_OK) return st;
+        vmar_prefault(process_current()->root_vmar, buffer.addr, len, kernel_writes);
+    }
     return ZX_OK;
 }
 

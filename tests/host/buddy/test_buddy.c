@@ -715,8 +715,8 @@ static void test_check_detects_corruption(void) {
     struct th_span t2;
     th_span_init(&t2, RAM_BASE, 2);
     struct buddy_frame *g = t2.b.frames;
-    g[0] = (struct buddy_frame){1, BUDDY_NONE, 0, BUDDY_STATE_FREE, 1, 0};
-    g[1] = (struct buddy_frame){BUDDY_NONE, 0, 0, BUDDY_STATE_FREE, 1, 0};
+    g[0] = (struct buddy_frame){1, BUDDY_NONE, 0, BUDDY_STATE_FREE, 1, 0, 0};
+    g[1] = (struct buddy_frame){BUDDY_NONE, 0, 0, BUDDY_STATE_FREE, 1, 0, 0};
     t2.b.free_head[0] = 0;
     t2.b.free_blocks[0] = 2;
     t2.b.free_pages = 2;

@@ -11,6 +11,7 @@
 
 static uint8_t *ram;
 static uint8_t *state;
+static uint32_t *shares;  // users beyond the first of an allocated order-0 page
 static uint64_t nframes, cursor, in_use, allocs, frees, failures;
 static long fail_after = -1;
 
@@ -23,9 +24,11 @@ void fake_ram_init(uint64_t npages) {
     if (in_use) die("fake_ram_init with frames still allocated", in_use);
     free(ram);
     free(state);
+    free(shares);
+    shares = calloc(npages, sizeof(*shares));
     ram = aligned_alloc(PAGE_SIZE, npages * PAGE_SIZE);
     state = calloc(npages, 1);
-    if (!ram || !state) die("no host memory for the fake RAM", npages);
+    if (!ram || !state || !shares) die("no host memory for the fake RAM", npages);
     memset(ram, 0x5a, npages * PAGE_SIZE);
     nframes = npages;
     cursor = in_use = allocs = frees = failures = 0;
@@ -85,12 +88,32 @@ void page_free(paddr_t p, unsigned order) {
     if (state[f] == FREE_FRAME) die("page_free: double free", x);
     if (state[f] == TAIL_FRAME) die("page_free inside a block", x);
     if (state[f] != 1 + order) die("page_free with the wrong order", x);
+    if (shares[f]) die("page_free of a page that still has other users", x);
     uint64_t n = 1ull << order;
     memset(state + f, FREE_FRAME, n);
     memset(ram + (uint64_t)f * PAGE_SIZE, 0x5a, n * PAGE_SIZE);
     in_use -= n;
     frees++;
 }
+
+static long shared_frame(paddr_t p, const char *who) {
+    if (!fake_page_allocated(p) || state[fake_frame_index(p)] != 1) die(who, pa_val(p));
+    return fake_frame_index(p);
+}
+
+void page_share(paddr_t p) { shares[shared_frame(p, "page_share of a page not allocated")]++; }
+
+bool page_release(paddr_t p) {
+    long f = shared_frame(p, "page_release of a page not allocated");
+    if (shares[f] == 0) {
+        page_free(p, 0);
+        return true;
+    }
+    shares[f]--;
+    return false;
+}
+
+uint32_t page_users(paddr_t p) { return shares[shared_frame(p, "page_users of a page not allocated")] + 1; }
 
 void *physmap_va(paddr_t p) {
     uint64_t x = pa_val(p);

@@ -6,6 +6,8 @@
 //     filled with garbage (0xa5) so the VMO must zero what it hands out, a
 //     freed one with 0x5a. A double, unaligned, foreign or wrong-order free
 //     aborts, as the kernel's page_free panics;
+//   - page_share/page_release/page_users with a per-frame count; page_free
+//     of a page that still has other users aborts;
 //   - physmap_va (mm/physmap.h) for that buffer; it aborts on an address
 //     outside the fake RAM or in a free frame (catches use after free);
 //   - kzalloc/kfree/kheap_stats (mm/kheap.h) on calloc/free, with a live

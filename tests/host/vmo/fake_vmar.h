@@ -4,7 +4,10 @@
 //   - the VMO lock is not held and the VMO is in its busy section (for a
 //     slice: its slice root, whose pages are leaving);
 //   - every page of the range is already out of the tree (checked page by
-//     page for ranges up to 4096 pages, at both ends for longer ones);
+//     page for ranges up to 4096 pages, at both ends for longer ones), or
+//     shared copy-on-write (a snapshot was just taken), or, in a VMO with a
+//     copy-on-write parent or children, a private copy that just replaced a
+//     shared page;
 //   - the detached pages are not freed yet (the pages in use are recorded so
 //     a test can compare).
 // An optional hook runs inside each call (e.g. to read the VMO meanwhile).

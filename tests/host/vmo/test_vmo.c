@@ -176,7 +176,7 @@ static void fresh_pages_are_zeroed(void) {
     CHECK_EQ(page[1000], 0x42);
     CHECK(all_bytes(page + 1001, PAGE_SIZE - 1001, 0));
     paddr_t p;
-    CHECK_EQ(vmo_get_page(v, 3 * PAGE_SIZE, true, &p), ZX_OK);
+    CHECK_EQ(vmo_get_page(v, 3 * PAGE_SIZE, VMO_PAGE_COMMIT, &p, NULL), ZX_OK);
     CHECK(all_bytes(physmap_va(p), PAGE_SIZE, 0));
     object_unref(&v->obj);
     all_returned();
@@ -281,7 +281,7 @@ static void range_checks(void) {
     CHECK_EQ(vmo_write(v, 0, 1, copy_never, NULL), ZX_ERR_OUT_OF_RANGE);
     CHECK_EQ(vmo_read(v, 1, 0, copy_never, NULL), ZX_ERR_OUT_OF_RANGE);
     paddr_t p;
-    CHECK_EQ(vmo_get_page(v, 0, true, &p), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_get_page(v, 0, VMO_PAGE_COMMIT, &p, NULL), ZX_ERR_OUT_OF_RANGE);
     CHECK_EQ(never_calls, 0);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
@@ -376,18 +376,18 @@ static void get_page(void) {
     struct vmo *v = make(size);
     REQUIRE(v);
     paddr_t p = pa(0x1234), q;
-    CHECK_EQ(vmo_get_page(v, 2 * PAGE_SIZE, false, &p), ZX_ERR_NOT_FOUND);
+    CHECK_EQ(vmo_get_page(v, 2 * PAGE_SIZE, 0, &p, NULL), ZX_ERR_NOT_FOUND);
     CHECK_EQ(pa_val(p), 0x1234);  // untouched on failure
     CHECK_EQ(v->committed_pages, 0);
     CHECK_EQ(fake_page_allocs(), 0);
-    CHECK_EQ(vmo_get_page(v, 2 * PAGE_SIZE, true, &p), ZX_OK);
+    CHECK_EQ(vmo_get_page(v, 2 * PAGE_SIZE, VMO_PAGE_COMMIT, &p, NULL), ZX_OK);
     CHECK(fake_page_allocated(p));
     CHECK(all_bytes(physmap_va(p), PAGE_SIZE, 0));
     CHECK_EQ(v->committed_pages, 1);
     CHECK_EQ(v->node_pages, 1);
-    CHECK_EQ(vmo_get_page(v, 2 * PAGE_SIZE, true, &q), ZX_OK);
+    CHECK_EQ(vmo_get_page(v, 2 * PAGE_SIZE, VMO_PAGE_COMMIT, &q, NULL), ZX_OK);
     CHECK_EQ(pa_val(q), pa_val(p));
-    CHECK_EQ(vmo_get_page(v, 2 * PAGE_SIZE, false, &q), ZX_OK);
+    CHECK_EQ(vmo_get_page(v, 2 * PAGE_SIZE, 0, &q, NULL), ZX_OK);
     CHECK_EQ(pa_val(q), pa_val(p));
     CHECK_EQ(v->committed_pages, 1);
     // What is written shows through the page, and the reverse.
@@ -400,14 +400,14 @@ static void get_page(void) {
     CHECK_EQ(b, 0x77);
     // A page written first is found without commit.
     CHECK_EQ(vmo_write_buf(v, 5 * PAGE_SIZE + 9, msg, 1), ZX_OK);
-    CHECK_EQ(vmo_get_page(v, 5 * PAGE_SIZE, false, &q), ZX_OK);
+    CHECK_EQ(vmo_get_page(v, 5 * PAGE_SIZE, 0, &q, NULL), ZX_OK);
     CHECK_EQ(((uint8_t *)physmap_va(q))[9], msg[0]);
     // Bad offsets.
-    CHECK_EQ(vmo_get_page(v, 1, true, &q), ZX_ERR_INVALID_ARGS);
-    CHECK_EQ(vmo_get_page(v, PAGE_SIZE + 8, false, &q), ZX_ERR_INVALID_ARGS);
-    CHECK_EQ(vmo_get_page(v, size, true, &q), ZX_ERR_OUT_OF_RANGE);
-    CHECK_EQ(vmo_get_page(v, size, false, &q), ZX_ERR_OUT_OF_RANGE);
-    CHECK_EQ(vmo_get_page(v, UINT64_MAX & ~PAGE_MASK, true, &q), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_get_page(v, 1, VMO_PAGE_COMMIT, &q, NULL), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(vmo_get_page(v, PAGE_SIZE + 8, 0, &q, NULL), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(vmo_get_page(v, size, VMO_PAGE_COMMIT, &q, NULL), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_get_page(v, size, 0, &q, NULL), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_get_page(v, UINT64_MAX & ~PAGE_MASK, VMO_PAGE_COMMIT, &q, NULL), ZX_ERR_OUT_OF_RANGE);
     CHECK_EQ(v->committed_pages, 2);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
@@ -423,17 +423,17 @@ static void get_page_no_memory(void) {
         REQUIRE(v);
         paddr_t p;
         fake_page_fail_after((long)k);
-        CHECK_EQ(vmo_get_page(v, VMO_MAX_SIZE - PAGE_SIZE, true, &p), ZX_ERR_NO_MEMORY);
+        CHECK_EQ(vmo_get_page(v, VMO_MAX_SIZE - PAGE_SIZE, VMO_PAGE_COMMIT, &p, NULL), ZX_ERR_NO_MEMORY);
         fake_page_fail_after(-1);
         CHECK_EQ(v->committed_pages, 0);
         CHECK_EQ(v->node_pages, 0);
         CHECK_EQ(pa_val(v->root), 0);
         CHECK_EQ(fake_pages_in_use(), 0);
         // With one page committed elsewhere, only the new part is undone.
-        CHECK_EQ(vmo_get_page(v, 0, true, &p), ZX_OK);
+        CHECK_EQ(vmo_get_page(v, 0, VMO_PAGE_COMMIT, &p, NULL), ZX_OK);
         CHECK_EQ(v->node_pages, 3);
         fake_page_fail_after((long)k);
-        zx_status_t st = vmo_get_page(v, (512ull * 512 - 1) * PAGE_SIZE, true, &p);  // shares root + mid
+        zx_status_t st = vmo_get_page(v, (512ull * 512 - 1) * PAGE_SIZE, VMO_PAGE_COMMIT, &p, NULL);  // shares root + mid
         fake_page_fail_after(-1);
         if (k < 2) {
             CHECK_EQ(st, ZX_ERR_NO_MEMORY);
@@ -523,7 +523,7 @@ static void write_exhausts_ram(void) {
     CHECK(memcmp(back, data, 63 * PAGE_SIZE) == 0);
     CHECK(all_bytes(back + 63 * PAGE_SIZE, size - 63 * PAGE_SIZE, 0));
     paddr_t p;
-    CHECK_EQ(vmo_get_page(v, 100 * PAGE_SIZE, true, &p), ZX_ERR_NO_MEMORY);
+    CHECK_EQ(vmo_get_page(v, 100 * PAGE_SIZE, VMO_PAGE_COMMIT, &p, NULL), ZX_ERR_NO_MEMORY);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
     free(data);
@@ -615,7 +615,7 @@ static void refcount_destroys_once(void) {
     struct object_ops counting = vmo_ops;
     counting.destroy = counting_destroy;
     CHECK(vmo_ops.destroy != NULL);
-    CHECK(vmo_ops.on_zero_handles == NULL);
+    CHECK(vmo_ops.on_zero_handles != NULL);  // gives back the pages of an unreachable parent
     CHECK_EQ(vmo_ops.type, ZX_OBJ_TYPE_VMO);
     struct vmo *v = make(32 * PAGE_SIZE);
     REQUIRE(v);

@@ -1,8 +1,10 @@
 // Unit cases of VMO children (vmo_create_child in obj/vmo.c): option and
 // range errors, slices (shared pages both ways, slices of slices, physical
 // slices, unmapping of slice mappings when the root's pages leave), snapshots
-// (eager copies: isolation both ways, beyond the parent's size, of a slice,
-// resizable), the children count and ZX_VMO_ZERO_CHILDREN (through the fake
+// (copy-on-write: isolation both ways, beyond the parent's size, of a slice,
+// resizable; pages shared until written, attribution, unsharing for writes,
+// zeroing and shrinking, the unmaps before a shared page is released), the
+// children count and ZX_VMO_ZERO_CHILDREN (through the fake
 // object_signal of fake_signal.c), destroy in any order, and NO_MEMORY at
 // every allocation of a snapshot. Each case ends by checking that every page,
 // heap block and object came back and that no fake saw a contract breach.
@@ -94,7 +96,8 @@ static void option_errors(void) {
     CHECK_EQ(try_child(p, S | N | R, 0, PG), ZX_ERR_INVALID_ARGS);
     CHECK_EQ(try_child(p, W | N | R, 0, PG), ZX_ERR_INVALID_ARGS);
     CHECK_EQ(try_child(p, ZX_VMO_CHILD_REFERENCE, 0, PG), ZX_ERR_NOT_SUPPORTED);
-    CHECK_EQ(try_child(p, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, PG), ZX_ERR_NOT_SUPPORTED);
+    CHECK_EQ(try_child(p, ZX_VMO_CHILD_SNAPSHOT_MODIFIED | S, 0, PG), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(try_child(p, ZX_VMO_CHILD_SNAPSHOT_MODIFIED | L, 0, PG), ZX_ERR_INVALID_ARGS);
     CHECK_EQ(try_child(p, S | ZX_VMO_CHILD_REFERENCE, 0, PG), ZX_ERR_NOT_SUPPORTED);
     CHECK_EQ(try_child(p, S | (1u << 1), 0, PG), ZX_ERR_INVALID_ARGS);
     CHECK_EQ(try_child(p, S | (1u << 8), 0, PG), ZX_ERR_INVALID_ARGS);
@@ -103,6 +106,7 @@ static void option_errors(void) {
     CHECK_EQ(try_child(p, S, 0, PG), ZX_OK);
     CHECK_EQ(try_child(p, W, 0, PG), ZX_OK);
     CHECK_EQ(try_child(p, L, 0, PG), ZX_OK);
+    CHECK_EQ(try_child(p, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, PG), ZX_OK);  // = SNAPSHOT without a pager
     CHECK_EQ(try_child(p, S | R, 0, PG), ZX_OK);
     CHECK_EQ(try_child(p, W | R, 0, PG), ZX_OK);
     CHECK_EQ(try_child(p, S | N, 0, PG), ZX_OK);
@@ -166,20 +170,8 @@ static void discardable_parent(void) {
     REQUIRE(d);
     CHECK_EQ(try_child(d, ZX_VMO_CHILD_SNAPSHOT, 0, PG), ZX_ERR_NOT_SUPPORTED);
     CHECK_EQ(try_child(d, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, PG), ZX_ERR_NOT_SUPPORTED);
-    struct vmo *s = child(d, ZX_VMO_CHILD_SLICE, 0, 2 * PG);
-    REQUIRE(s);
-    // Nor of a slice of a discardable VMO.
-    CHECK_EQ(try_child(s, ZX_VMO_CHILD_SNAPSHOT, 0, PG), ZX_ERR_NOT_SUPPORTED);
-    // The slice follows the root's discard.
-    CHECK_EQ(vmo_lock(d, 0, 2 * PG, false, NULL), ZX_OK);
-    CHECK_EQ(wr64(s, PG, 7), ZX_OK);
-    CHECK_EQ(rd64(d, PG), 7);
-    CHECK_EQ(vmo_unlock(d, 0, 2 * PG), ZX_OK);
-    CHECK_EQ(vmo_reclaim_discardable(1), 2);  // the page and its radix node
-    uint64_t x;
-    CHECK_EQ(vmo_read_buf(s, PG, &x, sizeof x), ZX_ERR_NOT_FOUND);
-    CHECK_EQ(vmo_lock(s, 0, 2 * PG, false, NULL), ZX_ERR_NOT_SUPPORTED);
-    put(s);
+    CHECK_EQ(try_child(d, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, PG), ZX_ERR_NOT_SUPPORTED);
+    CHECK_EQ(try_child(d, ZX_VMO_CHILD_SLICE, 0, PG), ZX_ERR_NOT_SUPPORTED);  // no kind at all (as Zircon)
     put(d);
     all_returned();
 }
@@ -204,14 +196,14 @@ static void slice_shares_both_ways(void) {
     CHECK_EQ(vmo_write_buf(s, 4 * PG, &x, 8), ZX_ERR_OUT_OF_RANGE);
     // get_page: the parent's page; commit through the slice commits the parent.
     paddr_t a, b;
-    CHECK_EQ(vmo_get_page(s, PG, false, &a), ZX_OK);
-    CHECK_EQ(vmo_get_page(p, 3 * PG, false, &b), ZX_OK);
+    CHECK_EQ(vmo_get_page(s, PG, 0, &a, NULL), ZX_OK);
+    CHECK_EQ(vmo_get_page(p, 3 * PG, 0, &b, NULL), ZX_OK);
     CHECK_EQ(pa_val(a), pa_val(b));
-    CHECK_EQ(vmo_get_page(s, 2 * PG, false, &a), ZX_ERR_NOT_FOUND);
-    CHECK_EQ(vmo_get_page(s, 4 * PG, true, &a), ZX_ERR_OUT_OF_RANGE);
-    CHECK_EQ(vmo_get_page(s, 8, true, &a), ZX_ERR_INVALID_ARGS);
-    CHECK_EQ(vmo_get_page(s, 2 * PG, true, &a), ZX_OK);
-    CHECK_EQ(vmo_get_page(p, 4 * PG, false, &b), ZX_OK);
+    CHECK_EQ(vmo_get_page(s, 2 * PG, 0, &a, NULL), ZX_ERR_NOT_FOUND);
+    CHECK_EQ(vmo_get_page(s, 4 * PG, VMO_PAGE_COMMIT, &a, NULL), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_get_page(s, 8, VMO_PAGE_COMMIT, &a, NULL), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(vmo_get_page(s, 2 * PG, VMO_PAGE_COMMIT, &a, NULL), ZX_OK);
+    CHECK_EQ(vmo_get_page(p, 4 * PG, 0, &b, NULL), ZX_OK);
     CHECK_EQ(pa_val(a), pa_val(b));
     CHECK_EQ(vmo_commit(s, 0, 4 * PG), ZX_OK);
     CHECK_EQ(p->committed_pages, 4);
@@ -318,15 +310,15 @@ static void physical_slice(void) {
     CHECK(vmo_is_physical(s));
     CHECK(!zero_children(ph));
     paddr_t a;
-    CHECK_EQ(vmo_get_page(s, PG, false, &a), ZX_OK);
+    CHECK_EQ(vmo_get_page(s, PG, 0, &a, NULL), ZX_OK);
     CHECK_EQ(pa_val(a), 0x10000000 + 3 * PG);
-    CHECK_EQ(vmo_get_page(s, 3 * PG, true, &a), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_get_page(s, 3 * PG, VMO_PAGE_COMMIT, &a, NULL), ZX_ERR_OUT_OF_RANGE);
     CHECK_EQ(vmo_get_cache_policy(s), ZX_CACHE_POLICY_UNCACHED);
     uint64_t x;
     CHECK_EQ(vmo_read_buf(s, 0, &x, 8), ZX_ERR_NOT_SUPPORTED);
     struct vmo *ss = child(s, ZX_VMO_CHILD_SLICE, PG, PG);
     REQUIRE(ss);
-    CHECK_EQ(vmo_get_page(ss, 0, false, &a), ZX_OK);
+    CHECK_EQ(vmo_get_page(ss, 0, 0, &a, NULL), ZX_OK);
     CHECK_EQ(pa_val(a), 0x10000000 + 3 * PG);
     CHECK_EQ(try_child(s, ZX_VMO_CHILD_SNAPSHOT, 0, PG), ZX_ERR_NOT_SUPPORTED);
     // Cache policy cannot change on a VMO with children or on a child.
@@ -372,8 +364,8 @@ static void snapshot_isolation(void) {
         CHECK_EQ(vmo_decommit(p, 7 * PG, PG), ZX_OK);
         CHECK_EQ(rd64(c, 7 * PG), 3);
         paddr_t a, b;
-        CHECK_EQ(vmo_get_page(p, 0, false, &a), ZX_OK);
-        CHECK_EQ(vmo_get_page(c, 0, false, &b), ZX_OK);
+        CHECK_EQ(vmo_get_page(p, 0, 0, &a, NULL), ZX_OK);
+        CHECK_EQ(vmo_get_page(c, 0, 0, &b, NULL), ZX_OK);
         CHECK(pa_val(a) != pa_val(b));
         struct vmo_info vi;
         vmo_get_info(c, &vi);
@@ -558,7 +550,7 @@ static void snapshot_no_memory(void) {
         CHECK(zero_children(p));
         if (n > 200) break;
     }
-    CHECK(n > 28);  // 28 data pages plus their nodes
+    CHECK(n >= 2);  // the child's radix nodes (root and a leaf at least): the data pages are shared
     CHECK_EQ(fake_signal_calls(), 2);  // only the successful one (clear, set)
     fake_kheap_fail_after(0);
     CHECK_EQ(try_child(p, ZX_VMO_CHILD_SNAPSHOT, 0, PG), ZX_ERR_NO_MEMORY);
@@ -573,6 +565,179 @@ static void snapshot_no_memory(void) {
 
 // Many children, freed in a shuffled order: every page freed exactly once
 // (the fake allocator aborts on a double free) and the count exact.
+static paddr_t page_of(struct vmo *v, uint64_t off) {
+    paddr_t p = pa(0);
+    if (vmo_get_page(v, off, 0, &p, NULL) != ZX_OK) return pa(0);
+    return p;
+}
+
+// Pages are shared until written, by either side; each write costs one page;
+// the last user frees a page, whatever the order of closing.
+static void cow_shares_until_written(void) {
+    fresh();
+    struct vmo *p = make(4 * PG, 0);
+    REQUIRE(p);
+    for (uint64_t i = 0; i < 4; i++) CHECK_EQ(wr64(p, i * PG, 100 + i), ZX_OK);
+    uint64_t used = fake_pages_in_use();
+    struct vmo *c = child(p, ZX_VMO_CHILD_SNAPSHOT, 0, 4 * PG);
+    REQUIRE(c);
+    CHECK_EQ(fake_pages_in_use(), used + 1);  // only the child's radix node
+    for (uint64_t i = 0; i < 4; i++) {
+        CHECK_EQ(pa_val(page_of(c, i * PG)), pa_val(page_of(p, i * PG)));
+        CHECK_EQ(page_users(page_of(p, i * PG)), 2);
+    }
+    // The parent's mappings of the range were taken away (they may have been
+    // writable): one unmap of the four pages.
+    CHECK_EQ(fake_unmap_calls(), 1);
+    CHECK(fake_unmap_call(0)->vmo == p && fake_unmap_call(0)->off == 0 && fake_unmap_call(0)->len == 4 * PG);
+    // A child write copies one page; the old one stays the parent's.
+    paddr_t old = page_of(p, PG);
+    long calls = fake_unmap_calls();
+    CHECK_EQ(wr64(c, PG + 8, 7), ZX_OK);
+    CHECK_EQ(fake_pages_in_use(), used + 2);
+    CHECK(pa_val(page_of(c, PG)) != pa_val(old));
+    CHECK_EQ(pa_val(page_of(p, PG)), pa_val(old));
+    CHECK_EQ(page_users(old), 1);
+    CHECK_EQ(rd64(c, PG), 101);  // the rest of the page was copied
+    CHECK_EQ(rd64(c, PG + 8), 7);
+    CHECK_EQ(rd64(p, PG + 8), 0);
+    // The child's mappings of the page lost the old page before its release.
+    CHECK_EQ(fake_unmap_calls(), calls + 1);
+    CHECK(fake_unmap_call(calls)->vmo == c && fake_unmap_call(calls)->off == PG);
+    CHECK_EQ(fake_unmap_call(calls)->pages_in_use, used + 2);
+    // A parent write copies too; a second write to the same page does not.
+    CHECK_EQ(wr64(p, 2 * PG, 9), ZX_OK);
+    CHECK_EQ(wr64(p, 2 * PG + 8, 10), ZX_OK);
+    CHECK_EQ(fake_pages_in_use(), used + 3);
+    CHECK_EQ(rd64(c, 2 * PG), 102);
+    // Writing a page only one side has left (users 1) copies nothing.
+    CHECK_EQ(wr64(c, 2 * PG, 11), ZX_OK);
+    CHECK_EQ(fake_pages_in_use(), used + 3);
+    CHECK_EQ(rd64(p, 2 * PG), 9);
+    // Closing the parent keeps the child's view; nothing leaks or is freed
+    // twice. The child's reference keeps the parent object, but not its
+    // pages: unreachable (no handle, mapping or slice), it gives them back.
+    put(p);
+    vmo_ops.on_zero_handles(&p->obj);  // as the kernel when its last handle is closed
+    CHECK_EQ(p->committed_pages, 0);
+    CHECK_EQ(fake_pages_in_use(), 4 + 1);  // the child's four pages and its node
+    CHECK_EQ(rd64(c, 0), 100);
+    CHECK_EQ(rd64(c, PG + 8), 7);
+    CHECK_EQ(rd64(c, 2 * PG), 11);
+    CHECK_EQ(rd64(c, 3 * PG), 103);
+    CHECK_EQ(page_users(page_of(c, 3 * PG)), 1);
+    CHECK_EQ(vmo_check(c, NULL), 0);
+    put(c);
+    all_returned();
+}
+
+// Faults: a shared page is mapped read-only; a write fault is sent to
+// vmo_unshare first (SHOULD_WAIT), after which the page is the VMO's own.
+static void cow_fault_paths(void) {
+    fresh();
+    struct vmo *p = make(2 * PG, 0);
+    REQUIRE(p);
+    CHECK_EQ(wr64(p, 0, 1), ZX_OK);
+    struct vmo *c = child(p, ZX_VMO_CHILD_SNAPSHOT, 0, 2 * PG);
+    REQUIRE(c);
+    paddr_t a, b;
+    bool w = true;
+    CHECK_EQ(vmo_get_page(c, 0, VMO_PAGE_COMMIT, &a, &w), ZX_OK);
+    CHECK(!w);
+    CHECK_EQ(vmo_get_page(p, 0, VMO_PAGE_COMMIT, &b, &w), ZX_OK);
+    CHECK(!w && pa_val(a) == pa_val(b));
+    CHECK_EQ(vmo_get_page(c, 0, VMO_PAGE_COMMIT | VMO_PAGE_WRITE, &a, &w), ZX_ERR_SHOULD_WAIT);
+    CHECK_EQ(vmo_unshare(c, 0, PG), ZX_OK);
+    CHECK_EQ(vmo_get_page(c, 0, VMO_PAGE_COMMIT | VMO_PAGE_WRITE, &a, &w), ZX_OK);
+    CHECK(w && pa_val(a) != pa_val(b));
+    CHECK_EQ(vmo_get_page(p, 0, VMO_PAGE_WRITE, &b, &w), ZX_OK);  // no longer shared
+    CHECK(w);
+    // An uncommitted page commits privately (writable).
+    CHECK_EQ(vmo_get_page(c, PG, VMO_PAGE_COMMIT, &a, &w), ZX_OK);
+    CHECK(w);
+    CHECK_EQ(vmo_unshare(c, 0, 3 * PG), ZX_ERR_OUT_OF_RANGE);
+    // No memory for the copy: nothing changes.
+    struct vmo *d = child(p, ZX_VMO_CHILD_SNAPSHOT, 0, 2 * PG);
+    REQUIRE(d);
+    fake_page_fail_after(0);
+    CHECK_EQ(vmo_unshare(d, 0, PG), ZX_ERR_NO_MEMORY);
+    CHECK_EQ(wr64(d, 0, 5), ZX_ERR_NO_MEMORY);
+    fake_page_fail_after(-1);
+    CHECK_EQ(page_users(page_of(d, 0)), 2);
+    CHECK_EQ(rd64(d, 0), 1);
+    put(d);
+    put(c);
+    put(p);
+    all_returned();
+}
+
+// Zeroing part of a shared page, shrinking onto one, the content size and
+// decommit only ever change the side that does them.
+static void cow_zero_resize_decommit(void) {
+    fresh();
+    struct vmo *p = make(4 * PG, ZX_VMO_RESIZABLE);
+    REQUIRE(p);
+    for (uint64_t i = 0; i < 4; i++) CHECK_EQ(wr64(p, i * PG + 64, 0x55 + i), ZX_OK);
+    struct vmo *c = child(p, ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_RESIZABLE, 0, 4 * PG);
+    REQUIRE(c);
+    CHECK_EQ(vmo_zero(c, 60, 16), ZX_OK);  // part of page 0
+    CHECK_EQ(rd64(c, 64), 0);
+    CHECK_EQ(rd64(p, 64), 0x55);
+    CHECK_EQ(vmo_set_size(p, PG + 32), ZX_OK);  // the tail of page 1 zeroed in the parent only
+    CHECK_EQ(rd64(p, PG + 64), 0);
+    CHECK_EQ(rd64(c, PG + 64), 0x56);
+    CHECK_EQ(rd64(c, 3 * PG + 64), 0x58);
+    CHECK_EQ(vmo_set_content_size_checked(c, 2 * PG + 8), ZX_OK);
+    CHECK_EQ(rd64(c, 2 * PG + 64), 0);
+    CHECK_EQ(vmo_decommit(c, 0, 2 * PG), ZX_OK);  // drops the child's uses
+    CHECK_EQ(rd64(c, PG + 64), 0);
+    CHECK_EQ(rd64(p, 64), 0x55);
+    CHECK_EQ(page_users(page_of(p, 0)), 1);
+    put(p);
+    put(c);
+    all_returned();
+}
+
+// Attribution (ZX_INFO_VMO): RSS counts every page used, USS the private
+// ones, PSS divides each page by its users (fraction in 2^-63 bytes).
+static void cow_attribution(void) {
+    fresh();
+    struct vmo *p = make(2 * PG, 0);
+    REQUIRE(p);
+    CHECK_EQ(wr64(p, 0, 1), ZX_OK);
+    CHECK_EQ(wr64(p, PG, 2), ZX_OK);
+    struct vmo *c = child(p, ZX_VMO_CHILD_SNAPSHOT, 0, 2 * PG);
+    REQUIRE(c);
+    struct vmo_info ip, ic;
+    vmo_get_info(p, &ip);
+    vmo_get_info(c, &ic);
+    CHECK_EQ(ip.committed_bytes, 2 * PG);
+    CHECK_EQ(ic.committed_bytes, 2 * PG);
+    CHECK_EQ(ip.private_bytes, 0);
+    CHECK_EQ(ip.scaled_bytes, PG);
+    CHECK_EQ(ic.scaled_bytes, PG);
+    CHECK_EQ(ip.scaled_frac, 0);
+    CHECK_EQ(wr64(p, 0, 3), ZX_OK);  // a forked page each
+    vmo_get_info(p, &ip);
+    vmo_get_info(c, &ic);
+    CHECK_EQ(ip.private_bytes, PG);
+    CHECK_EQ(ic.private_bytes, PG);
+    CHECK_EQ(ip.scaled_bytes, 3 * PG / 2);
+    CHECK_EQ(ic.scaled_bytes, 3 * PG / 2);
+    // Three users: 4096 / 3 = 1365 bytes and a third of a byte.
+    struct vmo *g = child(c, ZX_VMO_CHILD_SNAPSHOT, PG, PG);
+    REQUIRE(g);
+    vmo_get_info(g, &ic);
+    CHECK_EQ(ic.committed_bytes, PG);
+    CHECK_EQ(ic.private_bytes, 0);
+    CHECK_EQ(ic.scaled_bytes, PG / 3);
+    CHECK_EQ(ic.scaled_frac, 0x2aaaaaaaaaaaaaaaull);  // floor(2^63 / 3)
+    put(g);
+    put(p);
+    put(c);
+    all_returned();
+}
+
 static void destroy_any_order(void) {
     uint64_t seed = 0xc41d;
     for (int round = 0; round < 20; round++) {
@@ -619,6 +784,10 @@ int main(void) {
     RUN_CASE(resizable_snapshot);
     RUN_CASE(zero_children_signal);
     RUN_CASE(snapshot_no_memory);
+    RUN_CASE(cow_shares_until_written);
+    RUN_CASE(cow_fault_paths);
+    RUN_CASE(cow_zero_resize_decommit);
+    RUN_CASE(cow_attribution);
     RUN_CASE(destroy_any_order);
     return th_exit_status("vmo-child");
 }

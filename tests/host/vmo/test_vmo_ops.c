@@ -69,7 +69,7 @@ static bool reads_as(struct vmo *v, uint64_t off, size_t len, uint8_t b) {
 
 static bool committed(struct vmo *v, uint64_t off) {
     paddr_t p;
-    return vmo_get_page(v, off, false, &p) == ZX_OK;
+    return vmo_get_page(v, off, 0, &p, NULL) == ZX_OK;
 }
 
 // Do the recorded unmap calls cover exactly the committed pages in `pages`
@@ -148,7 +148,7 @@ static void resize_shrink_frees_and_unmaps(void) {
     uint8_t b;
     CHECK_EQ(vmo_read_buf(v, 6 * PG, &b, 1), ZX_ERR_OUT_OF_RANGE);
     paddr_t p;
-    CHECK_EQ(vmo_get_page(v, 6 * PG, true, &p), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_get_page(v, 6 * PG, VMO_PAGE_COMMIT, &p, NULL), ZX_ERR_OUT_OF_RANGE);
     uint64_t gone[14];
     for (unsigned i = 0; i < 14; i++) gone[i] = 6 + i;
     CHECK(unmapped(gone, 14));
@@ -257,9 +257,12 @@ static void content_size_checked(void) {
     fresh(RAM_PAGES);
     struct vmo *v = make_opt(4 * PG, 4 * PG, 0);
     REQUIRE(v);
-    CHECK_EQ(vmo_set_content_size_checked(v, 4 * PG + 1), ZX_ERR_OUT_OF_RANGE);
-    CHECK_EQ(vmo_get_content_size(v), 4 * PG);
     REQUIRE(fill(v, 0, 4 * PG, 0xff) == ZX_OK);
+    // Beyond the size: recorded (as Zircon), the size and the bytes unchanged.
+    CHECK_EQ(vmo_set_content_size_checked(v, 4 * PG + 1), ZX_OK);
+    CHECK_EQ(vmo_get_content_size(v), 4 * PG + 1);
+    CHECK_EQ(vmo_get_size(v), 4 * PG);
+    CHECK(reads_as(v, 0, 4 * PG, 0xff));
     CHECK_EQ(vmo_set_content_size_checked(v, PG + 10), ZX_OK);
     CHECK_EQ(vmo_get_content_size(v), PG + 10);
     CHECK_EQ(vmo_get_size(v), 4 * PG);
@@ -360,7 +363,7 @@ static void decommit_range(void) {
     CHECK_EQ(vmo_check(v, NULL), 0);
     // Faults (get_page with commit) commit demand-zero pages again.
     paddr_t p;
-    CHECK_EQ(vmo_get_page(v, 3 * PG, true, &p), ZX_OK);
+    CHECK_EQ(vmo_get_page(v, 3 * PG, VMO_PAGE_COMMIT, &p, NULL), ZX_OK);
     CHECK(reads_as(v, 3 * PG, PG, 0));
     object_unref(&v->obj);
     all_returned();
@@ -547,7 +550,7 @@ static void reclaim_in_lru_order(void) {
     paddr_t p;
     CHECK_EQ(vmo_read_buf(b, 0, &byte, 1), ZX_ERR_NOT_FOUND);
     CHECK_EQ(vmo_write_buf(b, 0, &byte, 1), ZX_ERR_NOT_FOUND);
-    CHECK_EQ(vmo_get_page(b, 0, true, &p), ZX_ERR_NOT_FOUND);
+    CHECK_EQ(vmo_get_page(b, 0, VMO_PAGE_COMMIT, &p, NULL), ZX_ERR_NOT_FOUND);
     CHECK_EQ(vmo_commit(b, 0, PG), ZX_ERR_NOT_FOUND);
     CHECK_EQ(b->committed_pages, 0);
     struct vmo_info info;
@@ -660,12 +663,12 @@ static void physical_vmo(void) {
     CHECK_EQ(vmo_get_content_size(v), 4 * PG);
     CHECK_EQ(vmo_get_cache_policy(v), ZX_CACHE_POLICY_UNCACHED);
     paddr_t p;
-    CHECK_EQ(vmo_get_page(v, 0, false, &p), ZX_OK);
+    CHECK_EQ(vmo_get_page(v, 0, 0, &p, NULL), ZX_OK);
     CHECK_EQ(pa_val(p), 0x10000000);
-    CHECK_EQ(vmo_get_page(v, 3 * PG, true, &p), ZX_OK);
+    CHECK_EQ(vmo_get_page(v, 3 * PG, VMO_PAGE_COMMIT, &p, NULL), ZX_OK);
     CHECK_EQ(pa_val(p), 0x10000000 + 3 * PG);
-    CHECK_EQ(vmo_get_page(v, 4 * PG, true, &p), ZX_ERR_OUT_OF_RANGE);
-    CHECK_EQ(vmo_get_page(v, 5, true, &p), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(vmo_get_page(v, 4 * PG, VMO_PAGE_COMMIT, &p, NULL), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_get_page(v, 5, VMO_PAGE_COMMIT, &p, NULL), ZX_ERR_INVALID_ARGS);
     uint8_t b = 0;
     CHECK_EQ(vmo_read_buf(v, 0, &b, 1), ZX_ERR_NOT_SUPPORTED);
     CHECK_EQ(vmo_write_buf(v, 0, &b, 1), ZX_ERR_NOT_SUPPORTED);
@@ -675,7 +678,8 @@ static void physical_vmo(void) {
     CHECK_EQ(vmo_set_size(v, 8 * PG), ZX_ERR_UNAVAILABLE);
     CHECK_EQ(vmo_lock(v, 0, 4 * PG, false, NULL), ZX_ERR_NOT_SUPPORTED);
     CHECK_EQ(vmo_unlock(v, 0, 4 * PG), ZX_ERR_NOT_SUPPORTED);
-    CHECK_EQ(vmo_set_content_size_checked(v, 5 * PG), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(vmo_set_content_size_checked(v, 5 * PG), ZX_OK);
+    CHECK_EQ(vmo_get_content_size(v), 5 * PG);
     CHECK_EQ(vmo_set_content_size_checked(v, 100), ZX_OK);
     CHECK_EQ(vmo_get_content_size(v), 100);
     CHECK_EQ(vmo_committed_bytes(v), 0);

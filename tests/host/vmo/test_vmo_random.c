@@ -165,7 +165,7 @@ static void op_get_page(struct tvmo *t, struct window *w, long op) {
     bool alloc_fail = commit && th_below(&rng, 10) == 0;
     if (alloc_fail) fake_page_fail_after((long)th_below(&rng, 3));
     paddr_t p = pa(0);
-    zx_status_t st = vmo_get_page(t->v, w->base + pn * PAGE_SIZE, commit, &p);
+    zx_status_t st = vmo_get_page(t->v, w->base + pn * PAGE_SIZE, commit ? VMO_PAGE_COMMIT : 0, &p, NULL);
     fake_page_fail_after(-1);
     if (w->committed[pn]) {
         if (st != ZX_OK) FAIL("op %ld: get_page of a committed page: %d", op, st);
@@ -199,7 +199,7 @@ static void op_range(struct tvmo *t, struct window *w, long op) {
             bool gap = false;
             for (uint64_t p = first; p < end; p++) {
                 paddr_t pg;
-                bool c = vmo_get_page(t->v, w->base + p * PAGE_SIZE, false, &pg) == ZX_OK;
+                bool c = vmo_get_page(t->v, w->base + p * PAGE_SIZE, 0, &pg, NULL) == ZX_OK;
                 if (c && gap && !w->committed[p]) FAIL("op %ld: commit failure left a hole", op);
                 if (!c) gap = true;
                 if (c && !w->committed[p]) {
@@ -275,7 +275,7 @@ static void op_bad(struct tvmo *t, long op) {
         FAIL("op %ld: range op on [%#" PRIx64 ", +%#" PRIx64 ") of size %#" PRIx64 " accepted", op, off, len, size);
     paddr_t p;
     uint64_t poff = page_round_down(off);
-    if (poff >= size && vmo_get_page(t->v, poff, true, &p) != ZX_ERR_OUT_OF_RANGE)
+    if (poff >= size && vmo_get_page(t->v, poff, VMO_PAGE_COMMIT, &p, NULL) != ZX_ERR_OUT_OF_RANGE)
         FAIL("op %ld: get_page beyond the size accepted", op);
 }
 
