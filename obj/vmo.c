@@ -254,7 +254,8 @@ static zx_status_t tree_get_private(struct vmo *v, uint64_t pn, paddr_t *out, ui
     *old = 0;
     uint64_t *slot = tree_find_slot(v, pn);
     if (!slot || !*slot) return tree_commit(v, pn, out);
-    if (page_users(pa(*slot)) > 1) {
+    bool cow = v->cow_clone || v->num_children;  // else nothing of v is shared
+    if (cow && page_users(pa(*slot)) > 1) {
         paddr_t copy;
         zx_status_t st = page_alloc(0, &copy);
         if (st != ZX_OK) return st;
@@ -604,6 +605,9 @@ static void slice_unlink(struct vmo *s) {
 
 void vmo_release_if_unreachable(struct vmo *v) {
     if (v->physical || v->slice_root || !__atomic_load_n(&v->handles_gone, __ATOMIC_ACQUIRE)) return;
+    // Only children keep a VMO alive past its handles and mappings; without
+    // any, destroy comes next anyway.
+    if (!__atomic_load_n(&v->num_children, __ATOMIC_ACQUIRE)) return;
     if (__atomic_load_n(&v->obj.handle_count, __ATOMIC_ACQUIRE) ||
         __atomic_load_n(&v->mappings, __ATOMIC_ACQUIRE))
         return;
@@ -718,6 +722,11 @@ zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy,
 zx_status_t vmo_unshare(struct vmo *v, uint64_t off, uint64_t len) {
     if (v->physical) return ZX_OK;
     SLICE_DELEGATE(v, off, len, vmo_unshare(root_, roff_, len));
+    // Pages are shared only between a snapshot and its parent (or ancestors):
+    // a VMO that is neither has nothing to do (a racing snapshot on another
+    // hart leaves shared pages that vmo_write still handles).
+    if (!v->cow_clone && !__atomic_load_n(&v->num_children, __ATOMIC_ACQUIRE))
+        return range_ok(off, len, vmo_get_size(v)) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
     uint64_t f = op_begin(v);
     zx_status_t st = range_ok(off, len, v->size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
     uint64_t pn = off >> PAGE_SHIFT, end = len ? page_round_up(off + len) >> PAGE_SHIFT : pn;
