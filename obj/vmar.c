@@ -105,10 +105,18 @@ static bool find_gap(const struct vmar *v, uint64_t len, uint64_t *out) {
 zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
                      uint64_t vmo_offset, uint64_t len, uint64_t *out_addr) {
     const uint32_t perms = options & (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE);
-    const uint32_t known = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE | ZX_VM_SPECIFIC;
+    const uint32_t known = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE | ZX_VM_SPECIFIC |
+                           ZX_VM_REQUIRE_NON_RESIZABLE | ZX_VM_ALLOW_FAULTS;
     if (options & ~known) return ZX_ERR_INVALID_ARGS;
     if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
     if ((perms & ZX_VM_PERM_WRITE) && (perms & ZX_VM_PERM_EXECUTE)) return ZX_ERR_ACCESS_DENIED;  // W^X
+    // As Zircon's VmAddressRegionDispatcher::Map, before the range checks:
+    // REQUIRE_NON_RESIZABLE refuses a resizable VMO; a discardable VMO (its
+    // pages may go away under the mapping) needs ALLOW_FAULTS. Resizable VMOs
+    // do not need ALLOW_FAULTS (Zircon does not ask for it yet either).
+    // Both properties are fixed when the VMO is created.
+    if ((options & ZX_VM_REQUIRE_NON_RESIZABLE) && (vmo->options & ZX_VMO_RESIZABLE)) return ZX_ERR_NOT_SUPPORTED;
+    if (!(options & ZX_VM_ALLOW_FAULTS) && vmo->discardable) return ZX_ERR_NOT_SUPPORTED;
     if (len == 0 || !is_page_aligned(vmo_offset)) return ZX_ERR_INVALID_ARGS;
     if (len > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
     len = page_round_up(len);

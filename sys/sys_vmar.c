@@ -24,8 +24,17 @@ zx_status_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar
         object_unref(vo);
         return st;
     }
+    // Zircon's order (vmar_map_common): the MAP right (sys_get above); a
+    // protection that cannot be expressed (WRITE without READ) and CAN_MAP_*
+    // (not for mappings): INVALID_ARGS; then the rights the permissions need:
+    // ACCESS_DENIED. vmar_map checks the other options after these.
     zx_rights_t need = rights_for_perms(options);
-    if ((vr & need) != need || (mr & need) != need) st = ZX_ERR_ACCESS_DENIED;
+    if ((options & ZX_VM_PERM_WRITE) && !(options & ZX_VM_PERM_READ))
+        st = ZX_ERR_INVALID_ARGS;
+    else if (options & (ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE))
+        st = ZX_ERR_INVALID_ARGS;
+    else if ((vr & need) != need || (mr & need) != need)
+        st = ZX_ERR_ACCESS_DENIED;
     uint64_t addr = 0;
     if (st == ZX_OK) st = vmar_map((struct vmar *)vo, options, vmar_offset, (struct vmo *)mo, vmo_offset, len, &addr);
     if (st == ZX_OK && copy_to_user(mapped_addr, &addr, sizeof(addr)) != ZX_OK) {

@@ -12,15 +12,26 @@ static zx_status_t copy_in(void *ctx, size_t buf_off, void *kva, size_t n) {
     return copy_from_user(kva, uptr_add(*(uptr_t *)ctx, buf_off), n);
 }
 
-// Range first (OUT_OF_RANGE, as Zircon), then the user buffer (INVALID_ARGS);
-// then fault the buffer in, because the copy runs under the VMO's lock and the
-// buffer may be a mapping of this very VMO (physical VMOs: vmo_read/write refuse).
-// A write first gives the VMO its own copy of the pages it shares
-// copy-on-write: that unmaps them, so it must come before the buffer is
-// faulted in.
+// The VMO first, in Zircon's order (VmObjectPaged::ReadWriteInternalLocked):
+// offset + len overflowing (OUT_OF_RANGE), a cache policy other than CACHED
+// (BAD_STATE), past the size (OUT_OF_RANGE); then the user buffer
+// (INVALID_ARGS); then fault the buffer in, because the copy runs under the
+// VMO's lock and the buffer may be a mapping of this very VMO (physical VMOs:
+// vmo_read/write refuse). The policy is read before the copy, not under the
+// VMO lock; it changes nothing in the page tables here, so a concurrent
+// zx_vmo_set_cache_policy cannot make the copy unsafe. A write first gives
+// the VMO its own copy of the pages it shares copy-on-write: that unmaps
+// them, so it must come before the buffer is faulted in.
 static zx_status_t check_buffer(struct vmo *v, uptr_t buffer, uint64_t offset, size_t len, bool kernel_writes) {
     uint64_t size = vmo_get_size(v);
-    if (offset > size || len > size - offset) return vmo_is_physical(v) ? ZX_ERR_NOT_SUPPORTED : ZX_ERR_OUT_OF_RANGE;
+    bool in_range = offset <= size && len <= size - offset;
+    if (vmo_is_physical(v)) {
+        if (!in_range) return ZX_ERR_NOT_SUPPORTED;
+    } else {
+        if (offset > UINT64_MAX - len) return ZX_ERR_OUT_OF_RANGE;
+        if (vmo_get_cache_policy(v) != ZX_CACHE_POLICY_CACHED) return ZX_ERR_BAD_STATE;
+        if (!in_range) return ZX_ERR_OUT_OF_RANGE;
+    }
     if (len && !user_range_ok(buffer.addr, len)) return ZX_ERR_INVALID_ARGS;
     if (len && !vmo_is_physical(v)) {
         zx_status_t st = kernel_writes ? ZX_OK : vmo_unshare(v, offset, len);
@@ -118,7 +129,14 @@ zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, u
         } else if (op == ZX_VMO_OP_COMMIT) {
             st = vmo_commit(v, offset, size);
         } else if (op == ZX_VMO_OP_DECOMMIT) {
-            st = vmo_decommit(v, offset, size);
+            // Zircon (VmCowPages::DecommitRangeLocked): after the range check
+            // and the length-0 success, an unaligned offset or length is
+            // INVALID_ARGS rather than rounded.
+            bool aligned = is_page_aligned(offset) && is_page_aligned(size);
+            if (!vmo_is_physical(v) && in_range && size != 0 && !aligned)
+                st = ZX_ERR_INVALID_ARGS;
+            else
+                st = vmo_decommit(v, offset, size);
         } else {
             st = vmo_zero(v, offset, size);
         }
@@ -129,13 +147,12 @@ zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, u
             st = ZX_ERR_ACCESS_DENIED;
             break;
         }
+        // As Zircon (VmObjectDispatcher::RangeOp): lock first (not discardable,
+        // range, ...), then the lock-state buffer; a bad buffer undoes the lock.
         struct vmo_lock_state ls;
-        if (op == ZX_VMO_OP_LOCK && buffer_size < sizeof(ls)) {
-            st = ZX_ERR_INVALID_ARGS;
-            break;
-        }
         st = vmo_lock(v, offset, size, op == ZX_VMO_OP_TRY_LOCK, &ls);
-        if (st == ZX_OK && op == ZX_VMO_OP_LOCK && copy_to_user(buffer, &ls, sizeof(ls)) != ZX_OK) {
+        if (st == ZX_OK && op == ZX_VMO_OP_LOCK &&
+            (buffer_size < sizeof(ls) || copy_to_user(buffer, &ls, sizeof(ls)) != ZX_OK)) {
             vmo_unlock(v, offset, size);
             st = ZX_ERR_INVALID_ARGS;
         }
@@ -150,8 +167,11 @@ zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, u
     case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE:
         // The harts this kernel runs on keep caches coherent with each other
         // and with DMA-less MMIO: after the checks there is nothing to do.
+        // Zircon (VmObject::CacheOp): length 0 is INVALID_ARGS, before the range.
         if (!(rights & ZX_RIGHT_READ) || (op == ZX_VMO_OP_CACHE_INVALIDATE && !(rights & ZX_RIGHT_WRITE)))
             st = ZX_ERR_ACCESS_DENIED;
+        else if (size == 0)
+            st = ZX_ERR_INVALID_ARGS;
         else if (!in_range)
             st = ZX_ERR_OUT_OF_RANGE;
         break;
