@@ -87,14 +87,6 @@ def qemu_cases():
     for fam in CONFORMANCE:
         cases.append(qemu_case(f"conformance-{fam}", append=f"init.run={fam}", timeout=180,
                                expect=user_ok + [rf"init: {fam} exited with 0"]))
-    # vmo-core (VmoTestCase) is not all green yet (tests/conformance/README.md);
-    # these of its cases guard fixed kernel differences: reading a VMO into a
-    # mapping of itself deadlocked the kernel; a huge length must be
-    # OUT_OF_RANGE; zx_vmar_map's REQUIRE_NON_RESIZABLE and check order; cache
-    # ops of length 0; unaligned decommit; the LOCK check order. Then the leak check.
-    regress = "MapRead ReadWriteBadLen Resize NoResize Rights CacheOp DecommitMisaligned LockUnlock zz_nothing_leaked"
-    cases.append(qemu_case("conformance-vmo-core-regressions", append=f"init.run=vmo-core {regress}",
-                           expect=[r"9 passed, 0 failed", r"init: vmo-core exited with 0"]))
     cases.append(qemu_case("qemu-user-testlib-selfcheck", append="init.run=testlib-test",
                            expect=[r"init: testlib-test exited with 0"]))
     cases.append(qemu_case("qemu-user-init-lists-bootfs", append="",
@@ -115,7 +107,7 @@ def qemu_cases():
     return cases
 
 
-CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "resource")
+CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "resource")
 
 
 def conformance_table(build):
