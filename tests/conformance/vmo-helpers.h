@@ -1,0 +1,174 @@
+// Helpers shared by the VMO family programs (vmo-clone2.c, vmo-zero.c,
+// vmo-slice.c, vmo-signal.c, vmo-clone.c): page-tagged VMOs, reading and
+// writing one uint32_t, the memory-accounting fields of zx_info_vmo_t and
+// permutations. Our own C equivalents of what Zircon's vmo/helpers.h offers.
+//
+// Every check here reports the caller's file and line and counts its
+// failures in vmo_check_failures, so that a loop over many permutations can
+// stop after the first one that failed.
+//
+// Memory accounting (zx_info_vmo_t, zircon-abi.md §6), for a paged VMO:
+//   committed_bytes = populated_bytes   RSS: every page the VMO can access,
+//                                       a COW page shared with other VMOs
+//                                       counted fully in each of them;
+//   committed_private_bytes = populated_private_bytes
+//                                       USS: pages only this VMO can access;
+//   committed_scaled_bytes = populated_scaled_bytes
+//                                       PSS: each page divided by the number of
+//                                       VMOs that can access it, the remainder
+//                                       in *_fractional_scaled_bytes (fixed
+//                                       point, VMO_FRACTION_ONE is one byte).
+// (No pager and no compression here, so populated_* equals committed_*.)
+#ifndef ZXRV_CONFORMANCE_VMO_HELPERS_H_
+#define ZXRV_CONFORMANCE_VMO_HELPERS_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <zircon/process.h>
+#include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
+#include <zxrv/test.h>
+
+#define PAGE 4096ull
+
+#ifndef ZX_TIME_INFINITE_PAST
+#define ZX_TIME_INFINITE_PAST INT64_MIN
+#endif
+
+// One byte in the fixed point of *_fractional_scaled_bytes.
+#define VMO_FRACTION_ONE 0x8000000000000000ull
+
+static int vmo_check_failures;
+
+static char vmo_expr_buf[192];
+
+static inline bool vmo_count(bool ok) {
+    if (!ok) vmo_check_failures++;
+    return ok;
+}
+
+// Writes the uint32_t `val` at `off` (Zircon's VmoWrite).
+static inline bool vmo_write32_at(zx_handle_t vmo, uint32_t val, uint64_t off, const char *name,
+                                  const char *file, int line) {
+    snprintf(vmo_expr_buf, sizeof vmo_expr_buf, "write %s@%#llx", name, (unsigned long long)off);
+    return vmo_count(zxrv_test_check_status(zx_vmo_write(vmo, &val, off, sizeof val), ZX_OK,
+                                            vmo_expr_buf, file, line));
+}
+
+// Reads the uint32_t at `off` and checks that it is `want` (Zircon's VmoCheck).
+static inline bool vmo_check32_at(zx_handle_t vmo, uint32_t want, uint64_t off, const char *name,
+                                  const char *file, int line) {
+    uint32_t got = 0xdeadbeef;
+    snprintf(vmo_expr_buf, sizeof vmo_expr_buf, "read %s@%#llx", name, (unsigned long long)off);
+    if (!vmo_count(zxrv_test_check_status(zx_vmo_read(vmo, &got, off, sizeof got), ZX_OK, vmo_expr_buf,
+                                          file, line)))
+        return false;
+    snprintf(vmo_expr_buf, sizeof vmo_expr_buf, "%s@%#llx", name, (unsigned long long)off);
+    return vmo_count(zxrv_test_check_eq(got, want, true, vmo_expr_buf, file, line));
+}
+
+#define VMO_WRITE(vmo, val, off) vmo_write32_at((vmo), (val), (off), #vmo, __FILE__, __LINE__)
+#define VMO_CHECK(vmo, val, off) vmo_check32_at((vmo), (val), (off), #vmo, __FILE__, __LINE__)
+
+// A resizable VMO of `pages` pages, page i holding the uint32_t i + 1 at its
+// start (Zircon's InitPageTaggedVmo).
+static inline zx_status_t init_page_tagged(uint32_t pages, zx_handle_t *out) {
+    zx_status_t st = zx_vmo_create(pages * PAGE, ZX_VMO_RESIZABLE, out);
+    for (uint32_t i = 0; st == ZX_OK && i < pages; i++) {
+        uint32_t v = i + 1;
+        st = zx_vmo_write(*out, &v, i * PAGE, sizeof v);
+    }
+    return st;
+}
+
+static inline zx_info_vmo_t vmo_info(zx_handle_t vmo) {
+    zx_info_vmo_t info;
+    memset(&info, 0xff, sizeof info);
+    zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof info, NULL, NULL);
+    return info;
+}
+
+static inline uint64_t vmo_num_children(zx_handle_t vmo) { return vmo_info(vmo).num_children; }
+
+// Checks RSS, USS and PSS (whole bytes) of `vmo`, committed and populated.
+static inline bool vmo_expect_mem(zx_handle_t vmo, uint64_t rss, uint64_t uss, uint64_t pss,
+                                  const char *name, const char *file, int line) {
+    zx_info_vmo_t i;
+    snprintf(vmo_expr_buf, sizeof vmo_expr_buf, "get_info(%s)", name);
+    if (!vmo_count(zxrv_test_check_status(zx_object_get_info(vmo, ZX_INFO_VMO, &i, sizeof i, NULL, NULL),
+                                          ZX_OK, vmo_expr_buf, file, line)))
+        return false;
+    snprintf(vmo_expr_buf, sizeof vmo_expr_buf, "%s committed (RSS, USS, PSS) (%llu, %llu, %llu) == (%llu, %llu, %llu)",
+             name, (unsigned long long)i.committed_bytes, (unsigned long long)i.committed_private_bytes,
+             (unsigned long long)i.committed_scaled_bytes, (unsigned long long)rss, (unsigned long long)uss,
+             (unsigned long long)pss);
+    bool ok = zxrv_test_check_true(
+        i.committed_bytes == rss && i.committed_private_bytes == uss && i.committed_scaled_bytes == pss, vmo_expr_buf,
+        file, line);
+    snprintf(vmo_expr_buf, sizeof vmo_expr_buf, "%s populated_* == committed_*", name);
+    ok &= zxrv_test_check_true(i.populated_bytes == i.committed_bytes &&
+                                   i.populated_private_bytes == i.committed_private_bytes &&
+                                   i.populated_scaled_bytes == i.committed_scaled_bytes &&
+                                   i.populated_fractional_scaled_bytes == i.committed_fractional_scaled_bytes,
+                               vmo_expr_buf, file, line);
+    return vmo_count(ok);
+}
+
+// Checks the fractional part of PSS, committed and populated.
+static inline bool vmo_expect_frac(zx_handle_t vmo, uint64_t frac, const char *name, const char *file,
+                                   int line) {
+    zx_info_vmo_t i = vmo_info(vmo);
+    snprintf(vmo_expr_buf, sizeof vmo_expr_buf,
+             "%s committed/populated_fractional_scaled_bytes (%#llx, %#llx) == %#llx", name, (unsigned long long)i.committed_fractional_scaled_bytes,
+             (unsigned long long)i.populated_fractional_scaled_bytes, (unsigned long long)frac);
+    bool ok = zxrv_test_check_true(
+        i.committed_fractional_scaled_bytes == frac && i.populated_fractional_scaled_bytes == frac, vmo_expr_buf,
+        file, line);
+    return vmo_count(ok);
+}
+
+#define EXPECT_MEM(vmo, rss, uss, pss) vmo_expect_mem((vmo), (rss), (uss), (pss), #vmo, __FILE__, __LINE__)
+#define EXPECT_FRAC(vmo, frac) vmo_expect_frac((vmo), (frac), #vmo, __FILE__, __LINE__)
+
+// Calls fn(perm, ctx) for every permutation of 0..n-1 (n <= 8), in
+// lexicographic order; stops after the first permutation during which a
+// helper check failed (one failing order is enough to show the problem).
+static inline void vmo_permutations(unsigned n, void (*fn)(const unsigned *perm, void *ctx), void *ctx) {
+    unsigned perm[8];
+    for (unsigned i = 0; i < n; i++) perm[i] = i;
+    for (;;) {
+        int before = vmo_check_failures;
+        fn(perm, ctx);
+        if (vmo_check_failures != before) return;
+        // Next permutation: the longest non-increasing suffix, swap, reverse.
+        int k = (int)n - 2;
+        while (k >= 0 && perm[k] >= perm[k + 1]) k--;
+        if (k < 0) return;
+        int l = (int)n - 1;
+        while (perm[l] <= perm[k]) l--;
+        unsigned t = perm[k];
+        perm[k] = perm[l];
+        perm[l] = t;
+        for (unsigned a = (unsigned)k + 1, b = n - 1; a < b; a++, b--) {
+            t = perm[a];
+            perm[a] = perm[b];
+            perm[b] = t;
+        }
+    }
+}
+
+// A read/write mapping of the first `len` bytes of `vmo` (Zircon's Mapping).
+static inline volatile uint32_t *map_rw(zx_handle_t vmo, uint64_t len) {
+    zx_vaddr_t addr = 0;
+    if (zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, len, &addr) != ZX_OK)
+        return NULL;
+    return (volatile uint32_t *)addr;
+}
+
+static inline void unmap(volatile void *p, uint64_t len) {
+    if (p) zx_vmar_unmap(zx_vmar_root_self(), (zx_vaddr_t)p, len);
+}
+
+#endif
