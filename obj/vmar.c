@@ -102,11 +102,19 @@ static bool find_gap(const struct vmar *v, uint64_t len, uint64_t *out) {
     return false;
 }
 
+// One page of a ZX_VM_MAP_RANGE mapping (under its VMAR's lock and its VMO's).
+static void map_range_page(void *ctx, uint64_t rel, paddr_t page, bool writable) {
+    struct vmar_mapping *m = ctx;
+    unsigned flags = pt_flags_for(m->perms) | PT_SMALL;
+    if (!writable) flags &= ~PT_WRITE;
+    (void)pt_map(&m->vmar->aspace->pt, va(m->base + rel), page, PAGE_SIZE, flags);
+}
+
 zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
                      uint64_t vmo_offset, uint64_t len, uint64_t *out_addr) {
     const uint32_t perms = options & (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE);
     const uint32_t known = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE | ZX_VM_SPECIFIC |
-                           ZX_VM_REQUIRE_NON_RESIZABLE | ZX_VM_ALLOW_FAULTS;
+                           ZX_VM_REQUIRE_NON_RESIZABLE | ZX_VM_ALLOW_FAULTS | ZX_VM_MAP_RANGE;
     if (options & ~known) return ZX_ERR_INVALID_ARGS;
     if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
     if ((perms & ZX_VM_PERM_WRITE) && (perms & ZX_VM_PERM_EXECUTE)) return ZX_ERR_ACCESS_DENIED;  // W^X
@@ -155,6 +163,9 @@ zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, str
     nm->next = *p;
     *p = nm;
     v->nmaps++;
+    // ZX_VM_MAP_RANGE: map what the VMO has now (committing nothing); a
+    // page-table allocation that fails only leaves a page to a later fault.
+    if (options & ZX_VM_MAP_RANGE) vmo_for_each_page(vmo, vmo_offset, len, map_range_page, nm);
     spin_unlock_irqrestore(&v->obj.lock, f);
     *out_addr = base;
     return ZX_OK;

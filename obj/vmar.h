@@ -47,7 +47,8 @@ zx_status_t vmar_create_root(struct vmar **out);
 // Map per zx_vmar_map (options already checked against handle rights).
 // Options: ZX_VM_PERM_*, ZX_VM_SPECIFIC, ZX_VM_REQUIRE_NON_RESIZABLE (a
 // resizable VMO -> ZX_ERR_NOT_SUPPORTED), ZX_VM_ALLOW_FAULTS (required for a
-// discardable VMO, else ZX_ERR_NOT_SUPPORTED); any other bit -> INVALID_ARGS.
+// discardable VMO, else ZX_ERR_NOT_SUPPORTED), ZX_VM_MAP_RANGE (map the
+// pages the VMO has now, committing none); any other bit -> INVALID_ARGS.
 zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
                      uint64_t vmo_offset, uint64_t len, uint64_t *out_addr);
 zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len);

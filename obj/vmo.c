@@ -629,7 +629,12 @@ static void vmo_destroy(struct object *o) {
     if (!v->physical && pa_val(v->root)) free_subtree(v, pa_val(v->root), v->radix_height - 1);
     v->root = pa(0);
     struct vmo *parent = v->parent;
+    bool cow = v->cow_clone;
     kfree(v);
+    if (parent && cow) {
+        struct vmo *src = parent->slice_root ? parent->slice_root : parent;
+        __atomic_fetch_sub(&src->cow_children, 1, __ATOMIC_RELAXED);
+    }
     if (parent) {
         // The count first, then the signal, then the reference.
         uint64_t f = spin_lock_irqsave(&parent->obj.lock);
@@ -746,6 +751,28 @@ zx_status_t vmo_unshare(struct vmo *v, uint64_t off, uint64_t len) {
     return st;
 }
 
+void vmo_for_each_page(struct vmo *v, uint64_t off, uint64_t len, vmo_page_fn fn, void *ctx) {
+    if (!is_page_aligned(off)) return;
+    if (v->slice_root) {
+        if (off >= v->size) return;
+        if (len > v->size - off) len = v->size - off;
+        vmo_for_each_page(v->slice_root, v->slice_offset + off, len, fn, ctx);
+        return;
+    }
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    uint64_t end = off < v->size ? (len < v->size - off ? off + len : v->size) : off;
+    if (v->physical) {
+        for (uint64_t o = off; o < end; o += PAGE_SIZE) fn(ctx, o - off, pa_add(v->phys_base, o), true);
+    } else if (!v->discarded) {
+        uint64_t last = page_round_up(end) >> PAGE_SHIFT;
+        for (uint64_t pn = tree_next(v, off >> PAGE_SHIFT, last); pn < last; pn = tree_next(v, pn + 1, last)) {
+            paddr_t page = pa(tree_lookup(v, pn));
+            fn(ctx, (pn << PAGE_SHIFT) - off, page, page_users(page) == 1);
+        }
+    }
+    spin_unlock_irqrestore(&v->obj.lock, f);
+}
+
 zx_status_t vmo_get_page(struct vmo *v, uint64_t off, unsigned flags, paddr_t *out, bool *writable) {
     if (!is_page_aligned(off)) return ZX_ERR_INVALID_ARGS;
     if (v->slice_root) {
@@ -818,6 +845,7 @@ zx_status_t vmo_set_size(struct vmo *v, uint64_t size) {
     if (size > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
     uint64_t rounded = page_round_up(size);
     if (rounded > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    if (v->root_offset > UINT64_MAX - rounded) return ZX_ERR_INVALID_ARGS;  // as creation
     unsigned h = radix_height_for(rounded >> PAGE_SHIFT);
     uint64_t f = op_begin(v);
     uint64_t old = v->size;
@@ -864,7 +892,13 @@ zx_status_t vmo_commit(struct vmo *v, uint64_t off, uint64_t len) {
 
 zx_status_t vmo_decommit(struct vmo *v, uint64_t off, uint64_t len) {
     if (v->physical) return ZX_ERR_NOT_SUPPORTED;
+    // Zircon's order (VmCowPages::DecommitRangeLocked): range, length 0,
+    // slices to their root, then no copy-on-write relation, then alignment.
+    if (!range_ok(off, len, vmo_get_size(v))) return ZX_ERR_OUT_OF_RANGE;
+    if (len == 0) return ZX_OK;
     SLICE_DELEGATE(v, off, len, vmo_decommit(root_, roff_, len));
+    if (v->cow_clone || __atomic_load_n(&v->cow_children, __ATOMIC_RELAXED)) return ZX_ERR_NOT_SUPPORTED;
+    if (!is_page_aligned(off) || !is_page_aligned(len)) return ZX_ERR_INVALID_ARGS;
     uint64_t f = op_begin(v);
     uint64_t pn, end;
     zx_status_t st = page_range(v, off, len, &pn, &end);
@@ -1067,7 +1101,8 @@ void vmo_get_info(struct vmo *v, struct vmo_info *out) {
     attribution_locked(v, out);
     out->metadata_bytes = v->node_pages * PAGE_SIZE;
     out->flags = (v->physical ? 0 : VMO_INFO_TYPE_PAGED) | ((v->options & ZX_VMO_RESIZABLE) ? VMO_INFO_RESIZABLE : 0) |
-                 (v->discardable ? VMO_INFO_DISCARDABLE : 0) | (v->cow_clone ? VMO_INFO_IS_COW_CLONE : 0);
+                 (v->discardable ? VMO_INFO_DISCARDABLE : 0) | (v->cow_clone ? VMO_INFO_IS_COW_CLONE : 0) |
+                 (v->immutable ? VMO_INFO_IMMUTABLE : 0);
     out->parent_koid = v->parent ? v->parent->obj.koid : 0;
     out->num_children = v->num_children;
     out->cache_policy = v->cache_policy;
@@ -1112,7 +1147,6 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
     bool resizable = (options & ZX_VMO_CHILD_RESIZABLE) != 0;
     if (resizable && (kind == ZX_VMO_CHILD_SLICE || (options & ZX_VMO_CHILD_NO_WRITE)))
         return ZX_ERR_INVALID_ARGS;
-    if (offset > UINT64_MAX - size) return ZX_ERR_OUT_OF_RANGE;
     if (size > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
     uint64_t rounded = page_round_up(size);
     if (rounded > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
@@ -1127,10 +1161,11 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
     if (src->discardable) return ZX_ERR_NOT_SUPPORTED;
 
     if (kind == ZX_VMO_CHILD_SLICE) {
-        if (parent->options & ZX_VMO_RESIZABLE) return ZX_ERR_NOT_SUPPORTED;
+        // Zircon's order: aligned, wholly inside the parent (INVALID_ARGS),
+        // and only then not resizable (so the parent's size is fixed).
         if (!is_page_aligned(offset)) return ZX_ERR_INVALID_ARGS;
-        // Not resizable, so the parent's size is fixed.
-        if (!range_ok(offset, rounded, parent->size)) return ZX_ERR_OUT_OF_RANGE;
+        if (!range_ok(offset, rounded, vmo_get_size(parent))) return ZX_ERR_INVALID_ARGS;
+        if (parent->options & ZX_VMO_RESIZABLE) return ZX_ERR_NOT_SUPPORTED;
         if (parent->physical) {
             st = vmo_create_physical(pa_val(parent->phys_base) + offset, PAGE_SIZE, &c);
             if (st != ZX_OK) return st;
@@ -1146,14 +1181,23 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
             slice_link(c);
         }
         c->slice = true;
+        c->root_offset = parent->root_offset + offset;  // inside the parent: no overflow
     } else {
+        if (offset > UINT64_MAX - size) return ZX_ERR_OUT_OF_RANGE;
         if (parent->physical) return ZX_ERR_NOT_SUPPORTED;
         // Snapshots share cached pages only (Zircon: BAD_STATE otherwise).
         if (vmo_get_cache_policy(src) != ZX_CACHE_POLICY_CACHED) return ZX_ERR_BAD_STATE;
         if (!is_page_aligned(offset)) return ZX_ERR_INVALID_ARGS;
+        // Offsets projected onto the first VMO of the chain must not overflow.
+        uint64_t root_off = parent->root_offset;
+        if (offset > UINT64_MAX - root_off || root_off + offset > UINT64_MAX - rounded) return ZX_ERR_INVALID_ARGS;
         st = vmo_create(rounded, size, resizable ? ZX_VMO_RESIZABLE : 0, &c);
         if (st != ZX_OK) return st;
         c->cow_clone = true;
+        c->root_offset = root_off + offset;
+        // "Immutable" only when no write can ever reach it (as Zircon: NO_WRITE
+        // with SNAPSHOT itself; AT_LEAST_ON_WRITE may share with its parent).
+        c->immutable = (options & ZX_VMO_CHILD_NO_WRITE) && kind == ZX_VMO_CHILD_SNAPSHOT;
         uint64_t f = op_begin(src);
         // The part of the child inside the parent (now): the rest reads as zero.
         uint64_t psize = parent->slice_root ? parent->size : src->size;
@@ -1176,6 +1220,10 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
         }
     }
 
+    char name[ZX_MAX_NAME_LEN];
+    object_get_name(&parent->obj, name);
+    object_set_name(&c->obj, name, sizeof name);  // children inherit the name (as Zircon)
+    if (c->cow_clone) __atomic_fetch_add(&src->cow_children, 1, __ATOMIC_RELAXED);
     object_ref(&parent->obj);
     c->parent = parent;
     uint64_t f = spin_lock_irqsave(&parent->obj.lock);

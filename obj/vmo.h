@@ -129,6 +129,15 @@ struct vmo {
     // (phys_base advanced by the offset, slice_root NULL).
     struct vmo *parent;
     uint32_t num_children;
+    // cow_children: live snapshot children of this VMO or of its slices (it
+    // holds their pages); decommit is refused while a VMO is in a
+    // copy-on-write relation, as Zircon does. root_offset: where this VMO's
+    // byte 0 lies in the first VMO of its chain of children (projected
+    // offsets must not overflow: Zircon's root_parent_offset). immutable: a
+    // NO_WRITE snapshot (ZX_INFO_VMO_IMMUTABLE).
+    uint32_t cow_children;
+    uint64_t root_offset;
+    bool immutable;
     bool cow_clone, slice;
     struct vmo *slice_root;
     uint64_t slice_offset;
@@ -186,6 +195,15 @@ zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy,
 #define VMO_PAGE_WRITE 2u
 zx_status_t vmo_get_page(struct vmo *v, uint64_t off, unsigned flags, paddr_t *out, bool *writable);
 
+// Call fn for every page of [off, off+len) (off page aligned; clipped to the
+// size) that is there now, without committing anything: committed pages of
+// a paged VMO (writable false for a page shared copy-on-write), every page
+// of a physical one. `rel` is the page's offset from `off`. fn runs under
+// the VMO's lock (ZX_VM_MAP_RANGE maps with it: it may take the page-table
+// lock); may be called under a VMAR lock.
+typedef void (*vmo_page_fn)(void *ctx, uint64_t rel, paddr_t page, bool writable);
+void vmo_for_each_page(struct vmo *v, uint64_t off, uint64_t len, vmo_page_fn fn, void *ctx);
+
 // Give v its own copy of every page of [off, off+len) (rounded out to pages)
 // that it shares copy-on-write with another VMO; the shared page is taken out
 // of v's mappings (and its slices') and released. Range past the size:
@@ -231,7 +249,10 @@ zx_status_t vmo_set_size(struct vmo *v, uint64_t size);
 //     the pages committed so far stay committed (Zircon's commit may also
 //     leave a partial commit). A discarded VMO: ZX_ERR_NOT_FOUND.
 //   vmo_decommit: unmap from every mapping and free every committed page of
-//     the range; they read as zero afterwards.
+//     the range; they read as zero afterwards. In Zircon's order: the range,
+//     len 0 is ZX_OK, a VMO in a copy-on-write relation (a snapshot, or one
+//     with snapshot children; for a slice its root) -> ZX_ERR_NOT_SUPPORTED,
+//     then off or len not page aligned -> ZX_ERR_INVALID_ARGS (not rounded).
 //   vmo_zero: the bytes of the range read as zero afterwards: whole pages are
 //     decommitted as above, partial pages at either end zeroed in place if
 //     committed (never committed by it).
@@ -275,15 +296,16 @@ uint64_t vmo_discardable_unlocked_count(void);
 //     INVALID_ARGS; REFERENCE -> NOT_SUPPORTED; not exactly one of SNAPSHOT,
 //     SNAPSHOT_AT_LEAST_ON_WRITE, SNAPSHOT_MODIFIED, SLICE -> INVALID_ARGS;
 //     SLICE with RESIZABLE, NO_WRITE with RESIZABLE -> INVALID_ARGS;
-//   - offset + size overflowing, size rounded up to pages overflowing or
-//     > VMO_MAX_SIZE -> OUT_OF_RANGE;
+//   - size rounded up to pages overflowing or > VMO_MAX_SIZE -> OUT_OF_RANGE;
 //   - a discardable parent (or a slice of one) -> NOT_SUPPORTED, any kind;
-//   - SLICE: a resizable parent -> NOT_SUPPORTED; offset not page aligned ->
-//     INVALID_ARGS; [offset, offset + rounded size) not inside the parent ->
-//     OUT_OF_RANGE;
-//   - SNAPSHOT kinds: a physical (or physical slice) parent -> NOT_SUPPORTED;
-//     a cache policy other than CACHED -> BAD_STATE; offset not page aligned
-//     -> INVALID_ARGS;
+//   - SLICE: offset not page aligned -> INVALID_ARGS; [offset, offset +
+//     rounded size) not inside the parent (overflow included) ->
+//     INVALID_ARGS; a resizable parent -> NOT_SUPPORTED;
+//   - SNAPSHOT kinds: offset + size overflowing -> OUT_OF_RANGE; a physical
+//     (or physical slice) parent -> NOT_SUPPORTED; a cache policy other than
+//     CACHED -> BAD_STATE; offset not page aligned -> INVALID_ARGS; the
+//     child's range projected onto the first VMO of the chain (root_offset)
+//     overflowing -> INVALID_ARGS;
 //   - ZX_ERR_NO_MEMORY: nothing is left behind, the parent is unchanged.
 // The child's size is the rounded size, its content size `size`, and it has
 // ZX_VMO_ZERO_CHILDREN asserted. SLICE: shares the parent's pages both ways
@@ -294,7 +316,8 @@ uint64_t vmo_discardable_unlocked_count(void);
 // parent's committed pages of its range (beyond the parent's size it reads as
 // zero); whichever side writes a shared page first gets its own copy, so each
 // sees only its own writes. ZX_VMO_CHILD_RESIZABLE makes it resizable.
-// The child holds a reference on the parent until it is destroyed; the
+// The child gets the parent's name (as Zircon). The child holds a reference
+// on the parent until it is destroyed; the
 // parent's num_children counts it and ZX_VMO_ZERO_CHILDREN is cleared on the
 // parent while it has any child. Call with no VMO or VMAR lock held.
 zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offset, uint64_t size,
@@ -322,6 +345,7 @@ uint32_t vmo_get_cache_policy(struct vmo *v);
 #define VMO_INFO_RESIZABLE 0x2u     // == ZX_INFO_VMO_RESIZABLE
 #define VMO_INFO_IS_COW_CLONE 0x4u  // == ZX_INFO_VMO_IS_COW_CLONE (snapshot children)
 #define VMO_INFO_DISCARDABLE 0x80u  // == ZX_INFO_VMO_DISCARDABLE
+#define VMO_INFO_IMMUTABLE 0x100u   // == ZX_INFO_VMO_IMMUTABLE
 struct vmo_info {
     uint64_t size_bytes;
     uint64_t content_size;

@@ -129,14 +129,7 @@ zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, u
         } else if (op == ZX_VMO_OP_COMMIT) {
             st = vmo_commit(v, offset, size);
         } else if (op == ZX_VMO_OP_DECOMMIT) {
-            // Zircon (VmCowPages::DecommitRangeLocked): after the range check
-            // and the length-0 success, an unaligned offset or length is
-            // INVALID_ARGS rather than rounded.
-            bool aligned = is_page_aligned(offset) && is_page_aligned(size);
-            if (!vmo_is_physical(v) && in_range && size != 0 && !aligned)
-                st = ZX_ERR_INVALID_ARGS;
-            else
-                st = vmo_decommit(v, offset, size);
+            st = vmo_decommit(v, offset, size);  // Zircon's checks and their order: obj/vmo.h
         } else {
             st = vmo_zero(v, offset, size);
         }

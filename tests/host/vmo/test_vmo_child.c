@@ -132,13 +132,14 @@ static void range_errors(void) {
     CHECK_EQ(try_child(p, L, 0, VMO_MAX_SIZE + 1), ZX_ERR_OUT_OF_RANGE);
     // Slices: alignment, inside the parent, not of a resizable VMO.
     CHECK_EQ(try_child(p, L, 1, PG), ZX_ERR_INVALID_ARGS);
-    CHECK_EQ(try_child(p, L, 0, 4 * PG + 1), ZX_ERR_OUT_OF_RANGE);
-    CHECK_EQ(try_child(p, L, 3 * PG, PG + 1), ZX_ERR_OUT_OF_RANGE);
-    CHECK_EQ(try_child(p, L, 5 * PG, 0), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(try_child(p, L, 0, 4 * PG + 1), ZX_ERR_INVALID_ARGS);  // not inside: Zircon's INVALID_ARGS
+    CHECK_EQ(try_child(p, L, 3 * PG, PG + 1), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(try_child(p, L, 5 * PG, 0), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(try_child(p, L, UINT64_MAX - PG + 1, PG), ZX_ERR_INVALID_ARGS);  // overflows
     CHECK_EQ(try_child(p, L, 3 * PG, PG), ZX_OK);
     CHECK_EQ(try_child(p, L, 4 * PG, 0), ZX_OK);
     CHECK_EQ(try_child(rz, L, 0, PG), ZX_ERR_NOT_SUPPORTED);
-    CHECK_EQ(try_child(ph, L, 0, 5 * PG), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(try_child(ph, L, 0, 5 * PG), ZX_ERR_INVALID_ARGS);
     // Snapshots: alignment, may extend beyond the parent, not physical.
     CHECK_EQ(try_child(p, S, 1, PG), ZX_ERR_INVALID_ARGS);
     CHECK_EQ(try_child(p, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, PG + 8, PG), ZX_ERR_INVALID_ARGS);
@@ -241,7 +242,7 @@ static void slice_of_slice_flattens(void) {
     CHECK_EQ(rd64(p, 7 * PG), 0xabc);
     CHECK_EQ(wr64(p, 9 * PG + 8, 0xdef), ZX_OK);
     CHECK_EQ(rd64(s2, 3 * PG + 8), 0xdef);
-    CHECK_EQ(try_child(s2, ZX_VMO_CHILD_SLICE, 0, 5 * PG), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(try_child(s2, ZX_VMO_CHILD_SLICE, 0, 5 * PG), ZX_ERR_INVALID_ARGS);
     struct vmo_info vi;
     vmo_get_info(s2, &vi);
     CHECK_EQ(vi.parent_koid, s1->obj.koid);
@@ -360,8 +361,11 @@ static void snapshot_isolation(void) {
         CHECK_EQ(rd64(p, 3 * PG + 24), 2);
         CHECK_EQ(rd64(p, 6 * PG), 0);
         CHECK_EQ(rd64(c, 3 * PG + 24), 20);
-        // Decommit in the parent leaves the child's copy.
-        CHECK_EQ(vmo_decommit(p, 7 * PG, PG), ZX_OK);
+        // Zeroing a page in the parent leaves the child's copy; decommit is
+        // refused on both sides while they share (as Zircon).
+        CHECK_EQ(vmo_decommit(p, 7 * PG, PG), ZX_ERR_NOT_SUPPORTED);
+        CHECK_EQ(vmo_decommit(c, 7 * PG, PG), ZX_ERR_NOT_SUPPORTED);
+        CHECK_EQ(vmo_zero(p, 7 * PG, PG), ZX_OK);
         CHECK_EQ(rd64(c, 7 * PG), 3);
         paddr_t a, b;
         CHECK_EQ(vmo_get_page(p, 0, 0, &a, NULL), ZX_OK);
@@ -689,7 +693,8 @@ static void cow_zero_resize_decommit(void) {
     CHECK_EQ(rd64(c, 3 * PG + 64), 0x58);
     CHECK_EQ(vmo_set_content_size_checked(c, 2 * PG + 8), ZX_OK);
     CHECK_EQ(rd64(c, 2 * PG + 64), 0);
-    CHECK_EQ(vmo_decommit(c, 0, 2 * PG), ZX_OK);  // drops the child's uses
+    CHECK_EQ(vmo_decommit(c, 0, 2 * PG), ZX_ERR_NOT_SUPPORTED);
+    CHECK_EQ(vmo_zero(c, 0, 2 * PG), ZX_OK);  // drops the child's uses
     CHECK_EQ(rd64(c, PG + 64), 0);
     CHECK_EQ(rd64(p, 64), 0x55);
     CHECK_EQ(page_users(page_of(p, 0)), 1);
@@ -735,6 +740,43 @@ static void cow_attribution(void) {
     put(g);
     put(p);
     put(c);
+    all_returned();
+}
+
+// Children inherit the name; NO_WRITE snapshots are immutable; offsets along
+// a chain of children must not overflow when added up (Zircon's
+// root_parent_offset), at creation and at resize.
+static void names_immutability_chain_offsets(void) {
+    fresh();
+    struct vmo *p = make(0, 0);
+    REQUIRE(p);
+    object_set_name(&p->obj, "parent", 6);
+    struct vmo *c1 = child(p, ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_NO_WRITE, 0xffffffffffff8000ull, 0);
+    REQUIRE(c1);
+    char name[ZX_MAX_NAME_LEN];
+    object_get_name(&c1->obj, name);
+    CHECK(strcmp(name, "parent") == 0);
+    struct vmo_info vi;
+    vmo_get_info(c1, &vi);
+    CHECK(vi.flags & VMO_INFO_IMMUTABLE);
+    vmo_get_info(p, &vi);
+    CHECK(!(vi.flags & VMO_INFO_IMMUTABLE));
+    CHECK_EQ(try_child(c1, ZX_VMO_CHILD_SNAPSHOT, 0x8000, 0), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(try_child(c1, ZX_VMO_CHILD_SNAPSHOT, 0x4000, 0x3000), ZX_OK);  // ends at 2^64 - 0x1000
+    CHECK_EQ(try_child(c1, ZX_VMO_CHILD_SNAPSHOT, 0x4000, 0x3001), ZX_ERR_INVALID_ARGS);
+    struct vmo *c2 = child(c1, ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_RESIZABLE, 0x4000, 0);
+    REQUIRE(c2);
+    CHECK_EQ(vmo_set_size(c2, 0x3000), ZX_OK);
+    CHECK_EQ(vmo_set_size(c2, 0x8000), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(vmo_get_size(c2), 0x3000);
+    struct vmo *a = child(p, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_NO_WRITE, 0, 0);
+    REQUIRE(a);
+    vmo_get_info(a, &vi);
+    CHECK(!(vi.flags & VMO_INFO_IMMUTABLE));  // only SNAPSHOT itself promises it
+    put(a);
+    put(c2);
+    put(c1);
+    put(p);
     all_returned();
 }
 
@@ -788,6 +830,7 @@ int main(void) {
     RUN_CASE(cow_fault_paths);
     RUN_CASE(cow_zero_resize_decommit);
     RUN_CASE(cow_attribution);
+    RUN_CASE(names_immutability_chain_offsets);
     RUN_CASE(destroy_any_order);
     return th_exit_status("vmo-child");
 }

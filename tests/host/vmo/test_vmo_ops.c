@@ -336,11 +336,16 @@ static void decommit_range(void) {
     CHECK_EQ(vmo_decommit(v, 11 * PG, 0), ZX_ERR_OUT_OF_RANGE);
     CHECK_EQ(vmo_decommit(v, 5, UINT64_MAX - 2), ZX_ERR_OUT_OF_RANGE);
     CHECK_EQ(vmo_decommit(v, 4 * PG, 0), ZX_OK);
-    CHECK_EQ(vmo_decommit(v, 4 * PG + 5, 0), ZX_OK);  // len 0 rounds to nothing
+    CHECK_EQ(vmo_decommit(v, 4 * PG + 5, 0), ZX_OK);  // len 0: nothing, not even the alignment check
     CHECK_EQ(v->committed_pages, 10);
     CHECK_EQ(fake_unmap_calls(), 0);
-    // [PG+1, 3PG-1) rounds out to pages 1 and 2.
-    CHECK_EQ(vmo_decommit(v, PG + 1, 2 * PG - 2), ZX_OK);
+    // Not whole pages: refused, not rounded (as Zircon); nothing changes.
+    CHECK_EQ(vmo_decommit(v, PG + 1, 2 * PG - 2), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(vmo_decommit(v, PG, 2 * PG - 2), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(vmo_decommit(v, PG + 1, 2 * PG), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(v->committed_pages, 10);
+    CHECK_EQ(fake_unmap_calls(), 0);
+    CHECK_EQ(vmo_decommit(v, PG, 2 * PG), ZX_OK);
     CHECK_EQ(v->committed_pages, 8);
     CHECK(!committed(v, PG) && !committed(v, 2 * PG));
     CHECK(reads_as(v, 0, PG, 0x44));

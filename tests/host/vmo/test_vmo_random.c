@@ -212,13 +212,21 @@ static void op_range(struct tvmo *t, struct window *w, long op) {
         }
         break;
     }
-    case 1:
-        if (vmo_decommit(t->v, w->base + off, len) != ZX_OK) FAIL("op %ld: decommit failed", op);
-        for (uint64_t p = first; p < end; p++) {
+    case 1: {
+        // Whole pages (half the time rounded out to them); else INVALID_ARGS, nothing changes.
+        if (th_below(&rng, 2)) {
+            off = first * PAGE_SIZE;
+            len = (end - first) * PAGE_SIZE;
+        }
+        bool whole = (off & PAGE_MASK) == 0 && (len & PAGE_MASK) == 0;
+        zx_status_t want = len == 0 || whole ? ZX_OK : ZX_ERR_INVALID_ARGS;
+        if (vmo_decommit(t->v, w->base + off, len) != want) FAIL("op %ld: decommit status", op);
+        for (uint64_t p = first; want == ZX_OK && p < end; p++) {
             w->committed[p] = 0;
             memset(w->bytes + p * PAGE_SIZE, 0, PAGE_SIZE);
         }
         break;
+    }
     default: {
         uint64_t allocs = fake_page_allocs();
         if (vmo_zero(t->v, w->base + off, len) != ZX_OK) FAIL("op %ld: zero failed", op);

@@ -136,10 +136,18 @@ static void op_range(long op) {
         if (vmo_commit(v, off, len) != ZX_OK) FAIL("op %ld: commit", op);
         for (uint64_t p = first; p < end; p++) com[p] = 1;
         break;
-    case 1:
-        if (vmo_decommit(v, off, len) != ZX_OK) FAIL("op %ld: decommit", op);
-        for (uint64_t p = first; p < end; p++) forget_page(p);
+    case 1: {
+        // Whole pages (half the time rounded out to them); else INVALID_ARGS, nothing changes.
+        if (th_below(&rng, 2)) {
+            off = first * PG;
+            len = (end - first) * PG;
+        }
+        bool whole = off % PG == 0 && len % PG == 0;
+        zx_status_t want = len == 0 || whole ? ZX_OK : ZX_ERR_INVALID_ARGS;
+        if (vmo_decommit(v, off, len) != want) FAIL("op %ld: decommit", op);
+        for (uint64_t p = first; want == ZX_OK && p < end; p++) forget_page(p);
         break;
+    }
     default:
         if (vmo_zero(v, off, len) != ZX_OK) FAIL("op %ld: zero", op);
         zero_model(off, off + len);
