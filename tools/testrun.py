@@ -24,6 +24,7 @@ FW = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 
 SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
+CLEAN = "left nothing behind"  # init's leak check after each program (user/init/init.c)
 BANNER = [r"zxrv 0\.1\.0", r"mmio resource map \(\d+ ranges", r"free pages: \d+"]
 
 
@@ -73,9 +74,11 @@ def qemu_cases():
     for prog in ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
                  "launch-test", "policy-test"):
         cases.append(qemu_case(f"qemu-user-{prog}", append=f"init.run={prog}",
-                               expect=user_ok + [rf"init: {prog} exited with 0"], timeout=120))
+                               expect=user_ok + [rf"init: {prog} exited with 0", rf"init: {prog} {CLEAN}"],
+                               timeout=120))
     cases.append(qemu_case("qemu-user-discard-test", append="init.run=discard-test", timeout=300,
-                           expect=user_ok + [r"discard-test: \d+ of \d+ unlocked VMOs discarded"]))
+                           expect=user_ok + [r"discard-test: \d+ of \d+ unlocked VMOs discarded",
+                                             rf"init: discard-test {CLEAN}"]))
     cases.append(qemu_case("qemu-user-uartdrv-virt", append="init.run=uartdrv",
                            expect=[r"uartdrv: hello from user space, written straight to the UART registers",
                                    r"init: uartdrv exited with 0"]))
@@ -83,10 +86,12 @@ def qemu_cases():
                            append="init.run=uartdrv", semihosting=True,
                            expect=[r"uartdrv: hello from user space, written straight to the UART registers",
                                    r"init: uartdrv exited with 0"]))
-    # The conformance suite (tests/conformance/): one program per family.
+    # The conformance suite (tests/conformance/): one program per family, and
+    # init's exact leak check around each: free pages (plus the heap's slab
+    # pages), heap blocks and live objects back where they were before.
     for fam in CONFORMANCE:
         cases.append(qemu_case(f"conformance-{fam}", append=f"init.run={fam}", timeout=180,
-                               expect=user_ok + [rf"init: {fam} exited with 0"]))
+                               expect=user_ok + [rf"init: {fam} exited with 0", rf"init: {fam} {CLEAN}"]))
     cases.append(qemu_case("qemu-user-testlib-selfcheck", append="init.run=testlib-test",
                            expect=[r"init: testlib-test exited with 0"]))
     cases.append(qemu_case("qemu-user-init-lists-bootfs", append="",

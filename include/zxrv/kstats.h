@@ -17,6 +17,7 @@ typedef struct zxrv_kernel_stats {
     uint64_t timer_ticks;    // timer interrupts on the boot hart
     uint64_t context_switches;
     uint64_t page_faults;    // user page faults handled
+    uint64_t slab_pages;     // pages the kernel heap's slabs hold (in use or cached)
 } zxrv_kernel_stats_t;
 
 #endif

@@ -13,6 +13,7 @@
 // exits 0. Exit codes of its own: 1 bad archive or missing handle,
 // 126 NAME could not be started, 127 NAME is not in the archive.
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <zircon/syscalls/resource.h>
 #include <zxrv/bootstrap.h>
 #include <zxrv/cpio.h>
+#include <zxrv/kstats.h>
 #include <zxrv/elf.h>
 #include <zxrv/launch.h>
 
@@ -157,6 +159,11 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
     if (rc != 0)
         return rc;
 
+    // The leak check: what the kernel holds before the launch and after the
+    // process is gone (pages outside the heap, heap blocks, objects).
+    zxrv_kernel_stats_t before, after;
+    bool stats = zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &before, sizeof before, NULL, NULL) == ZX_OK;
+
     zx_handle_t handles[4];
     uint32_t tags[4], n = 0;
     if (dup_handles(job, resource, bootfs, handles, tags, &n) != 0) {
@@ -193,6 +200,16 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
         return 1;
     }
     printf("init: %s exited with %" PRId64 "\n", name, info.return_code);
+    if (stats && zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &after, sizeof after, NULL, NULL) == ZX_OK) {
+        int64_t pages = (int64_t)(before.free_pages + before.slab_pages) - (int64_t)(after.free_pages + after.slab_pages);
+        int64_t blocks = (int64_t)after.heap_blocks - (int64_t)before.heap_blocks;
+        int64_t objects = (int64_t)after.live_objects - (int64_t)before.live_objects;
+        if (pages || blocks || objects)
+            printf("init: %s left behind %" PRId64 " pages, %" PRId64 " heap blocks, %" PRId64 " objects\n", name,
+                   pages, blocks, objects);
+        else
+            printf("init: %s left nothing behind\n", name);
+    }
     return (int)info.return_code;
 }
 
