@@ -71,8 +71,8 @@ static void vmo_unlink(struct vmar_mapping *m) {
     spin_unlock_irqrestore(&m->vmo->obj.lock, f);
 }
 
-static unsigned pt_flags_for(uint32_t perms) {
-    unsigned f = PT_USER;
+static unsigned pt_flags_for(uint32_t perms, uint32_t cache_policy) {
+    unsigned f = PT_USER | pt_cache_policy_flags(cache_policy);  // a memory type, with Svpbmt
     if (perms & ZX_VM_PERM_READ) f |= PT_READ;
     if (perms & ZX_VM_PERM_WRITE) f |= PT_WRITE;
     if (perms & ZX_VM_PERM_EXECUTE) f |= PT_EXEC;
@@ -289,7 +289,7 @@ zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause) {
     paddr_t p;
     zx_status_t st = off < vmo_get_size(m->vmo) ? vmo_get_page(m->vmo, off, true, &p) : ZX_ERR_OUT_OF_RANGE;
     if (st == ZX_OK) {
-        st = pt_map(&v->aspace->pt, va(page), p, PAGE_SIZE, pt_flags_for(m->perms) | PT_SMALL);
+        st = pt_map(&v->aspace->pt, va(page), p, PAGE_SIZE, pt_flags_for(m->perms, vmo_get_cache_policy(m->vmo)) | PT_SMALL);
         if (st == ZX_ERR_ALREADY_EXISTS) {  // present already: a stale TLB entry
             tlb_flush_page(v->aspace->pt.asid, va(page));
             st = ZX_OK;
