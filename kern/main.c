@@ -34,6 +34,7 @@ static struct dt_info dt;
 uint64_t boot_instret_entry;  // instret at the first kernel instruction (kern/userboot.c reads it)
 static uint64_t boot_instret_kmain;
 static uint64_t boot_load_pa, boot_dtb_pa;
+static const char *svpbmt_note = "no";
 static uint8_t emergency_stack[8192] __attribute__((aligned(16)));
 
 extern char boot_stack_bottom[], boot_stack_top[];
@@ -90,6 +91,11 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa, uint64_t instret0
     };
     page_alloc_init(&dt, extra, 4);
     kaspace_init(&dt, load_pa, dtb_pa);
+    // Memory types before the first ioremap (the console's), so device
+    // registers get IO. Only the boot hart runs today; a hart started later
+    // has Svpbmt too (all usable harts must), and OpenSBI sets PBMTE on each.
+    if (board_all_harts_svpbmt(&dt, (unsigned)hartid))
+        svpbmt_note = kaspace_enable_svpbmt() ? "yes" : "no (menvcfg.PBMTE left clear by the firmware)";
 
     uint64_t top, lo;
     if (kstack_alloc(&top, &lo) != ZX_OK) panic("no memory for the boot hart's kernel stack");
@@ -140,6 +146,7 @@ static void print_banner(void) {
             ((uint64_t)__kernel_end - (uint64_t)__bss_start) >> 10);
     kprintf("paging:     Sv39, %u ASID bits, kernel ASID 0; stack guard below %p\n", kaspace_asid_bits(),
             (void *)this_hart()->kstack_lo);
+    kprintf("svpbmt:     %s\n", svpbmt_note);
     kprintf("timer:      %s at %u Hz\n", timer_method(), timer_hz());
     kprintf("shutdown:   %s\n", shutdown_method());
     uint64_t now = csr_read_instret();

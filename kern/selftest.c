@@ -83,6 +83,31 @@ static bool test_pt_alias(const struct dt_info *dt) {
     return true;
 }
 
+// Svpbmt memory types: NC and IO mappings of RAM read fine and carry the
+// type only when Svpbmt is on; every ioremap page (the MMIO window from its
+// base up to the first hole) is IO then, PMA otherwise.
+static bool test_pt_memory_types(const struct dt_info *dt) {
+    struct pt *k = kaspace_pt();
+    unsigned want_nc = pt_svpbmt() ? PT_NC : 0, want_io = pt_svpbmt() ? PT_IO : 0, flags;
+    paddr_t frame;
+    uint64_t v;
+    CHECK(page_alloc(0, &frame) == ZX_OK);
+    ((volatile uint64_t *)physmap_va(frame))[0] = 0x7e57;
+    CHECK(pt_map(k, va(TEST_VA_A), frame, PAGE_SIZE, PT_READ | PT_GLOBAL | PT_NC) == ZX_OK);
+    CHECK(pt_map(k, va(TEST_VA_B), frame, PAGE_SIZE, PT_READ | PT_GLOBAL | PT_IO) == ZX_OK);
+    CHECK(pt_lookup(k, va(TEST_VA_A), 0, &flags, 0) == ZX_OK && (flags & (PT_NC | PT_IO)) == want_nc);
+    CHECK(pt_lookup(k, va(TEST_VA_B), 0, &flags, 0) == ZX_OK && (flags & (PT_NC | PT_IO)) == want_io);
+    CHECK(probe_read_u64(TEST_VA_A, &v) == 0);
+    CHECK(probe_read_u64(TEST_VA_B, &v) == 0);
+    CHECK(pt_unmap(k, va(TEST_VA_A), PAGE_SIZE) == ZX_OK && pt_unmap(k, va(TEST_VA_B), PAGE_SIZE) == ZX_OK);
+    page_free(frame, 0);
+    unsigned n = 0;
+    for (uint64_t m = MMIO_WINDOW_BASE; pt_lookup(k, va(m), 0, &flags, 0) == ZX_OK; m += PAGE_SIZE, n++)
+        CHECK((flags & (PT_NC | PT_IO)) == want_io);
+    CHECK(n > 0 || !dt->console.size);  // the console's registers at least
+    return true;
+}
+
 static bool test_pt_refuses(const struct dt_info *dt) {
     struct pt *k = kaspace_pt();
     paddr_t frame;
@@ -246,6 +271,7 @@ static bool test_isa_parse(const struct dt_info *dt) {
     CHECK(!isa_has_ext("rv64imafdch_zicsr_sstcx", "sstc"));
     CHECK(!isa_has_ext("rv64imafdch", "sstc"));
     CHECK(isa_has_ext("rv64imac_sstc_zba", "sstc"));
+    CHECK(isa_has_ext("rv64imafdch_zicsr_sstc_svpbmt", "svpbmt"));
     return true;
 }
 
@@ -265,6 +291,7 @@ int selftest_run(const struct dt_info *dt) {
     run_case("isa extension parsing", test_isa_parse, dt);
     run_case("page tables: one frame at two addresses", test_pt_alias, dt);
     run_case("page tables: bad maps refused", test_pt_refuses, dt);
+    run_case("page tables: memory types (Svpbmt)", test_pt_memory_types, dt);
     run_case("kernel sections W^X", test_kernel_wx, dt);
     run_case("kernel stack guard page", test_stack_guard, dt);
     run_case("buddy allocator", test_buddy, dt);

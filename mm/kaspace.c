@@ -7,6 +7,7 @@
 #include "kern/panic.h"
 #include "kern/riscv.h"
 #include "kern/spinlock.h"
+#include "kern/trap.h"
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
 #include "mm/tlb.h"
@@ -62,6 +63,24 @@ void kaspace_init(const struct dt_info *dt, uint64_t load_pa, uint64_t dtb_pa) {
     for (; got & 1; got >>= 1) asid_bits++;  // implemented ASID bits are the low ones
 }
 
+bool kaspace_enable_svpbmt(void) {
+    // The probe page: the root table's frame, read-only and NC, at the last
+    // page of the MMIO window (ioremap starts at the first and never gets
+    // there in practice; the spurious-fault retry remembers this VA).
+    uint64_t v = MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE - PAGE_SIZE, x;
+    uint64_t f = spin_lock_irqsave(&kaspace_lk);
+    pt_set_svpbmt(true);
+    bool ok = mmio_next <= v &&
+              pt_map(&kpt, va(v), kpt.root, PAGE_SIZE, PT_READ | PT_GLOBAL | PT_SMALL | PT_NC) == ZX_OK;
+    if (ok) {
+        ok = probe_read_u64(v, &x) == 0;
+        pt_unmap(&kpt, va(v), PAGE_SIZE);
+    }
+    if (!ok) pt_set_svpbmt(false);
+    spin_unlock_irqrestore(&kaspace_lk, f);
+    return ok;
+}
+
 void *ioremap(uint64_t base, uint64_t size) {
     if (size == 0 || base + size < base) return 0;
     uint64_t pb = page_round_down(base), pe = page_round_up(base + size);
@@ -71,7 +90,7 @@ void *ioremap(uint64_t base, uint64_t size) {
         spin_unlock_irqrestore(&kaspace_lk, f);
         return 0;
     }
-    zx_status_t st = pt_map(&kpt, va(v), pa(pb), pe - pb, PT_READ | PT_WRITE | PT_GLOBAL | PT_SMALL);
+    zx_status_t st = pt_map(&kpt, va(v), pa(pb), pe - pb, PT_READ | PT_WRITE | PT_GLOBAL | PT_SMALL | PT_IO);
     if (st == ZX_OK) mmio_next = v + (pe - pb);
     spin_unlock_irqrestore(&kaspace_lk, f);
     return st == ZX_OK ? (void *)(v + (base - pb)) : 0;

@@ -11,7 +11,7 @@
 //   A leaf at level 2 maps 1 GiB, at level 1 2 MiB, at level 0 4 KiB.
 //   Lower half: 0 .. 0x0000003fffffffff; upper half: 0xffffffc000000000 .. ~0.
 //
-// PTE: 63..54 reserved (0) | 53..10 PPN | 9..8 RSW | D A G U X W R V
+// PTE: 63 N (0) | 62..61 PBMT | 60..54 reserved (0) | 53..10 PPN | 9..8 RSW | D A G U X W R V
 //
 // Invariants (whenever pt->lock is free):
 //   - A valid entry is either a leaf (R or X set) or a pointer to the next
@@ -22,6 +22,9 @@
 //   - Leaves carry V | A | D always (D on read-only leaves too: harmless, and
 //     cores without hardware A/D updating then never fault on them), R/W/X,
 //     U and G from the PT_* flags; never W without R, never W with X.
+//   - PBMT (Svpbmt memory type) is NC or IO only in leaves, only from PT_NC /
+//     PT_IO, and only while pt_svpbmt(); otherwise it is 0 everywhere (the
+//     bits are reserved without Svpbmt, and in non-leaf entries always).
 //   - Every table except the root holds at least one valid entry: a table
 //     that becomes empty is unlinked and freed. The root lives until
 //     pt_destroy.
@@ -82,10 +85,12 @@
 
 #define PTE_RWX (PTE_R | PTE_W | PTE_X)
 #define PTE_PPN_MASK (((1ull << 44) - 1) << PTE_PPN_SHIFT)  // PPN: bits 53..10
-#define PTE_LEAF_BITS (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D)
+#define PTE_LEAF_BITS (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D | PTE_PBMT_MASK)
 #define PA_LIMIT (1ull << 56)  // Sv39 physical addresses are 56 bits
 
-#define PT_KNOWN_FLAGS (PT_READ | PT_WRITE | PT_EXEC | PT_USER | PT_GLOBAL | PT_SMALL)
+#define PT_KNOWN_FLAGS (PT_READ | PT_WRITE | PT_EXEC | PT_USER | PT_GLOBAL | PT_SMALL | PT_NC | PT_IO)
+
+static bool svpbmt;  // PT_NC / PT_IO reach the PTEs (pt_set_svpbmt)
 
 // ---- entries ----------------------------------------------------------------
 
@@ -117,6 +122,8 @@ static uint64_t leaf_bits(unsigned flags) {
     if (flags & PT_EXEC) b |= PTE_X;
     if (flags & PT_USER) b |= PTE_U;
     if (flags & PT_GLOBAL) b |= PTE_G;
+    if (svpbmt && (flags & PT_NC)) b |= PTE_PBMT_NC;
+    if (svpbmt && (flags & PT_IO)) b |= PTE_PBMT_IO;
     return b;
 }
 
@@ -127,6 +134,8 @@ static unsigned leaf_flags(uint64_t e) {
     if (e & PTE_X) f |= PT_EXEC;
     if (e & PTE_U) f |= PT_USER;
     if (e & PTE_G) f |= PT_GLOBAL;
+    if ((e & PTE_PBMT_MASK) == PTE_PBMT_NC) f |= PT_NC;
+    if ((e & PTE_PBMT_MASK) == PTE_PBMT_IO) f |= PT_IO;
     return f;
 }
 
@@ -161,6 +170,7 @@ static bool flags_ok(unsigned flags) {
     if (!(flags & (PT_READ | PT_EXEC))) return false;
     if ((flags & PT_WRITE) && !(flags & PT_READ)) return false;
     if ((flags & PT_WRITE) && (flags & PT_EXEC)) return false;  // W^X
+    if ((flags & PT_NC) && (flags & PT_IO)) return false;
     return true;
 }
 
@@ -548,4 +558,28 @@ zx_status_t pt_lookup(struct pt *pt, vaddr_t v, paddr_t *out_pa, unsigned *out_f
 
 uint64_t pt_satp(const struct pt *pt) {
     return (8ull << 60) | ((uint64_t)pt->asid << 44) | (pa_val(pt->root) >> PAGE_SHIFT);
+}
+
+void pt_set_svpbmt(bool on) { svpbmt = on; }
+bool pt_svpbmt(void) { return svpbmt; }
+
+// Zircon's riscv64 MMU code maps CACHED to PMA, UNCACHED and WRITE_COMBINING
+// to NC, UNCACHED_DEVICE to IO; its arm64 code maps CACHED to Normal
+// cacheable, WRITE_COMBINING to Normal non-cacheable (the NC of arm64),
+// UNCACHED_DEVICE to Device-nGnRE and UNCACHED to Strongly-ordered
+// (Device-nGnRnE, its strictest type). UNCACHED here follows arm64, to IO:
+// physical VMOs start UNCACHED and zx_vmo_create_physical only grants device
+// ranges, so a driver that maps registers without choosing UNCACHED_DEVICE
+// (user/uartdrv) must not get NC, which lets the hart read speculatively
+// (a UART's receive register loses a byte) and merge or reorder stores; the
+// Svpbmt chapter itself warns that a driver relying on I/O ordering breaks
+// under NC. Programs that use UNCACHED for memory shared with a
+// non-coherent device lose only speed, and nothing that works on arm64
+// (where such memory already faults on misaligned accesses) breaks.
+unsigned pt_cache_policy_flags(uint32_t policy) {
+    switch (policy) {
+    case ZX_CACHE_POLICY_CACHED: return 0;
+    case ZX_CACHE_POLICY_WRITE_COMBINING: return PT_NC;
+    default: return PT_IO;  // UNCACHED, UNCACHED_DEVICE (and nothing else exists)
+    }
 }

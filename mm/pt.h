@@ -17,6 +17,7 @@
 #ifndef MM_PT_H
 #define MM_PT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <zircon/types.h>
@@ -31,6 +32,12 @@
 #define PT_USER 0x08u
 #define PT_GLOBAL 0x10u
 #define PT_SMALL 0x20u  // pt_map only: use 4 KiB leaves even where larger fit
+// Memory type (Svpbmt, at most one of the two; neither: the platform's PMAs).
+// Honoured only after pt_set_svpbmt(true); otherwise dropped, so the PTE's
+// PBMT bits stay zero as they must without Svpbmt (or with menvcfg.PBMTE
+// clear), and pt_lookup reports what the PTE holds.
+#define PT_NC 0x40u  // non-cacheable, idempotent, weakly ordered main memory
+#define PT_IO 0x80u  // non-cacheable, non-idempotent, strongly ordered I/O
 
 #define PT_SIZE_4K (1ull << 12)
 #define PT_SIZE_2M (1ull << 21)
@@ -46,6 +53,9 @@
 #define PTE_A (1ull << 6)
 #define PTE_D (1ull << 7)
 #define PTE_PPN_SHIFT 10
+#define PTE_PBMT_NC (1ull << 61)  // Svpbmt: bits 62..61 of a leaf, 0 = PMA, 3 reserved
+#define PTE_PBMT_IO (2ull << 61)
+#define PTE_PBMT_MASK (3ull << 61)
 
 struct pt_allocator {
     // Return one 4 KiB frame (contents need not be zero) or an error.
@@ -70,7 +80,8 @@ void pt_destroy(struct pt *pt);
 
 // Map [v, v+len) to [p, p+len). v, p, len page aligned, len > 0, v canonical
 // Sv39 and the range not wrapping; flags must include PT_READ or PT_EXEC (or both),
-// never PT_WRITE without PT_READ, never PT_WRITE with PT_EXEC (W^X).
+// never PT_WRITE without PT_READ, never PT_WRITE with PT_EXEC (W^X), never
+// PT_NC with PT_IO.
 // Uses the largest leaf whose size divides v, p and the remaining length, unless
 // PT_SMALL. Errors: ZX_ERR_INVALID_ARGS (bad args), ZX_ERR_ALREADY_EXISTS (some
 // page of the range is already mapped), ZX_ERR_NO_MEMORY. On error nothing changes.
@@ -82,8 +93,9 @@ zx_status_t pt_map(struct pt *pt, vaddr_t v, paddr_t p, size_t len, unsigned fla
 zx_status_t pt_unmap(struct pt *pt, vaddr_t v, size_t len);
 
 // Change the flags of every page in [v, v+len) (same flag rules as pt_map,
-// PT_SMALL ignored). Large leaves partly covered are split. ZX_ERR_NOT_FOUND if
-// any page in the range is unmapped (nothing changed).
+// PT_SMALL ignored; the memory type is replaced too, so pass it again). Large
+// leaves partly covered are split. ZX_ERR_NOT_FOUND if any page in the range
+// is unmapped (nothing changed).
 zx_status_t pt_protect(struct pt *pt, vaddr_t v, size_t len, unsigned flags);
 
 // Translate v. ZX_ERR_NOT_FOUND if unmapped. Any out pointer may be NULL.
@@ -94,5 +106,16 @@ zx_status_t pt_lookup(struct pt *pt, vaddr_t v, paddr_t *out_pa, unsigned *out_f
 
 // The satp value that activates this table (mode Sv39, asid, root PPN).
 uint64_t pt_satp(const struct pt *pt);
+
+// Whether PT_NC / PT_IO reach the PTEs (default false). Set once at boot,
+// before any mapping that asks for a memory type, when every hart has Svpbmt
+// and the firmware enabled it (mm/kaspace.c); the host tests flip it freely.
+void pt_set_svpbmt(bool on);
+bool pt_svpbmt(void);
+
+// The memory-type flag for a VMO cache policy (ZX_CACHE_POLICY_*) in a user
+// mapping: CACHED -> none (PMA), WRITE_COMBINING -> PT_NC, UNCACHED and
+// UNCACHED_DEVICE -> PT_IO (the reasons are at the definition, mm/pt.c).
+unsigned pt_cache_policy_flags(uint32_t policy);
 
 #endif

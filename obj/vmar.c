@@ -71,8 +71,8 @@ static void vmo_unlink(struct vmar_mapping *m) {
     spin_unlock_irqrestore(&m->vmo->obj.lock, f);
 }
 
-static unsigned pt_flags_for(uint32_t perms) {
-    unsigned f = PT_USER;
+static unsigned pt_flags_for(uint32_t perms, uint32_t cache_policy) {
+    unsigned f = PT_USER | pt_cache_policy_flags(cache_policy);  // a memory type, with Svpbmt
     if (perms & ZX_VM_PERM_READ) f |= PT_READ;
     if (perms & ZX_VM_PERM_WRITE) f |= PT_WRITE;
     if (perms & ZX_VM_PERM_EXECUTE) f |= PT_EXEC;
@@ -102,12 +102,17 @@ static bool find_gap(const struct vmar *v, uint64_t len, uint64_t *out) {
     return false;
 }
 
-// One page of a ZX_VM_MAP_RANGE mapping (under its VMAR's lock and its VMO's).
+// One page of a ZX_VM_MAP_RANGE mapping (under its VMAR's lock and its
+// VMO's: the flags were worked out before, the VMO lock is not recursive).
+struct map_range {
+    struct vmar_mapping *m;
+    unsigned flags;
+};
+
 static void map_range_page(void *ctx, uint64_t rel, paddr_t page, bool writable) {
-    struct vmar_mapping *m = ctx;
-    unsigned flags = pt_flags_for(m->perms) | PT_SMALL;
-    if (!writable) flags &= ~PT_WRITE;
-    (void)pt_map(&m->vmar->aspace->pt, va(m->base + rel), page, PAGE_SIZE, flags);
+    const struct map_range *r = ctx;
+    unsigned flags = writable ? r->flags : r->flags & ~PT_WRITE;
+    (void)pt_map(&r->m->vmar->aspace->pt, va(r->m->base + rel), page, PAGE_SIZE, flags);
 }
 
 zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
@@ -165,7 +170,10 @@ zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, str
     v->nmaps++;
     // ZX_VM_MAP_RANGE: map what the VMO has now (committing nothing); a
     // page-table allocation that fails only leaves a page to a later fault.
-    if (options & ZX_VM_MAP_RANGE) vmo_for_each_page(vmo, vmo_offset, len, map_range_page, nm);
+    if (options & ZX_VM_MAP_RANGE) {
+        struct map_range r = {nm, pt_flags_for(perms, vmo_get_cache_policy(vmo)) | PT_SMALL};
+        vmo_for_each_page(vmo, vmo_offset, len, map_range_page, &r);
+    }
     spin_unlock_irqrestore(&v->obj.lock, f);
     *out_addr = base;
     return ZX_OK;
@@ -327,7 +335,7 @@ zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause) {
             continue;
         }
         if (st == ZX_OK) {
-            unsigned flags = pt_flags_for(m->perms) | PT_SMALL;
+            unsigned flags = pt_flags_for(m->perms, vmo_get_cache_policy(m->vmo)) | PT_SMALL;
             if (!writable) flags &= ~PT_WRITE;
             struct pt *pt = &v->aspace->pt;
             st = pt_map(pt, va(page), p, PAGE_SIZE, flags);

@@ -54,18 +54,18 @@ const char *board_hart_state(const struct dt_cpu *c) {
     }
 }
 
-bool isa_has_ext(const char *isa, const char *ext) {
-    size_t el = strlen(ext);
-    // Multi-letter extensions follow the single-letter base, each after '_'.
-    for (const char *p = isa; *p; p++) {
-        if (*p != '_') continue;
-        if (!strncmp(p + 1, ext, el) && (p[1 + el] == 0 || p[1 + el] == '_')) return true;
-    }
-    return false;
-}
-
 bool board_hart_has_ext(const struct dt_info *dt, unsigned hartid, const char *ext) {
     for (unsigned i = 0; i < dt->n_cpus; i++)
         if (dt->cpus[i].hartid == hartid) return isa_has_ext(dt->cpus[i].isa, ext);
     return false;
+}
+
+bool board_all_harts_svpbmt(const struct dt_info *dt, unsigned boot_hartid) {
+    bool boot = false;
+    for (unsigned i = 0; i < dt->n_cpus; i++) {
+        const struct dt_cpu *c = &dt->cpus[i];
+        if (c->hartid == boot_hartid) boot = c->svpbmt;
+        if (c->okay && c->mmu_type[0] && !c->svpbmt) return false;
+    }
+    return boot;
 }

@@ -16,6 +16,7 @@ void board_attach_poweroff(const struct dt_info *dt);
 const char *board_hart_state(const struct dt_cpu *c);
 // True if hart `hartid`'s riscv,isa string lists multi-letter extension `ext`.
 bool board_hart_has_ext(const struct dt_info *dt, unsigned hartid, const char *ext);
-// The same test on one ISA string (exposed for self-tests).
-bool isa_has_ext(const char *isa, const char *ext);
+// True if every hart the kernel may run on (status okay, with an MMU) has
+// Svpbmt, the boot hart among them: one page-table format for all of them.
+bool board_all_harts_svpbmt(const struct dt_info *dt, unsigned boot_hartid);
 #endif

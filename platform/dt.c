@@ -49,7 +49,9 @@
 //    linux,initrd-* and every other integer: 4 or 8 bytes, else absent.
 //  - /cpus: children with device_type "cpu" whose first `reg` address (the
 //    /cpus #address-cells) fits 32 bits; timebase-frequency from /cpus, else
-//    from the first such cpu node that has one.
+//    from the first such cpu node that has one. Svpbmt: the whole riscv,isa
+//    (not the truncated copy) has "_svpbmt" followed by '_' or its end, or
+//    the riscv,isa-extensions string list holds "svpbmt".
 //  - Console: reg-shift / reg-io-width / clock-frequency must fit 32 bits,
 //    else the defaults 0 / 1 / 0; base and size from the first `reg` entry,
 //    translated (0 if it does not translate). poweroff_base: the first
@@ -88,17 +90,31 @@ static bool dt_str_is(const struct fdt *f, uint32_t node, const char *name, cons
     return v && !strcmp(v, s);
 }
 
-// Whether the string list `compatible` holds s (or a string starting with s).
-static bool dt_compatible(const struct fdt *f, uint32_t node, const char *s, bool prefix) {
+// Whether the string list property `name` holds s (or a string starting with s).
+static bool dt_strlist_has(const struct fdt *f, uint32_t node, const char *name, const char *s, bool prefix) {
     const uint8_t *v;
     uint32_t len;
-    if (!dt_prop(f, node, "compatible", &v, &len)) return false;
+    if (!dt_prop(f, node, name, &v, &len)) return false;
     size_t sl = strlen(s);
     for (uint32_t i = 0; i < len;) {
         size_t n = strnlen((const char *)v + i, len - i);
         if (n == len - i) break;  // unterminated tail: not a string
         if ((prefix ? n >= sl : n == sl) && !memcmp(v + i, s, sl)) return true;
         i += (uint32_t)n + 1;
+    }
+    return false;
+}
+
+static bool dt_compatible(const struct fdt *f, uint32_t node, const char *s, bool prefix) {
+    return dt_strlist_has(f, node, "compatible", s, prefix);
+}
+
+bool isa_has_ext(const char *isa, const char *ext) {
+    size_t el = strlen(ext);
+    // Multi-letter extensions follow the single-letter base, each after '_'.
+    for (const char *p = isa; *p; p++) {
+        if (*p != '_') continue;
+        if (!strncmp(p + 1, ext, el) && (p[1 + el] == 0 || p[1 + el] == '_')) return true;
     }
     return false;
 }
@@ -431,6 +447,8 @@ static void dt_add_cpu(struct dt_ctx *c, uint32_t node) {
     cpu->okay = dt_available(f, node);
     str_copy(cpu->isa, isa ? isa : "", sizeof(cpu->isa));
     str_copy(cpu->mmu_type, mmu ? mmu : "", sizeof(cpu->mmu_type));
+    cpu->svpbmt = (isa && isa_has_ext(isa, "svpbmt")) ||
+                  dt_strlist_has(f, node, "riscv,isa-extensions", "svpbmt", false);
 }
 
 static void dt_fill_console(struct dt_ctx *c, const uint32_t *anc, uint32_t depth) {

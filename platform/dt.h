@@ -41,6 +41,8 @@ struct dt_cpu {
     bool okay;                // `status` absent or "okay"
     char isa[DT_NAME_LEN * 2];  // `riscv,isa` (truncated to fit, NUL terminated)
     char mmu_type[24];        // `mmu-type` ("riscv,sv39"...), "" if absent
+    bool svpbmt;              // Svpbmt: "_svpbmt" in the whole `riscv,isa`, or
+                              // "svpbmt" in the `riscv,isa-extensions` list
 };
 
 #define DT_MMIO_INTC 0x1u  // node is an interrupt controller (PLIC, CLINT, ACLINT, APLIC, IMSIC)
@@ -93,5 +95,9 @@ struct dt_info {
 // zero. The interpretation rules (cells, ranges, status, merging, cutting,
 // saturation) are listed at the top of platform/dt.c.
 zx_status_t dt_parse(const void *blob, size_t avail, struct dt_info *out, const char **why);
+
+// True if the riscv,isa string `isa` lists multi-letter extension `ext`
+// (after an '_', up to the next '_' or the end).
+bool isa_has_ext(const char *isa, const char *ext);
 
 #endif

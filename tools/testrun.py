@@ -5,7 +5,7 @@ Runs, printing one line per test:
   1. the host unit tests (meson test: allocator, page tables, device tree);
   2. build checks (Image header, symbol table consistency);
   3. QEMU smoke tests: boots on virt under each firmware and hart count, on
-     sifive_u, the panic paths, and the board chain through U-Boot.
+     sifive_u, with Svpbmt, the panic paths, and the board chain through U-Boot.
 Ends with "N passed, M failed"; exit status 1 if anything failed.
 Logs: BUILD/test-logs/NAME.log.
 """
@@ -41,14 +41,28 @@ def qemu_cases():
     for fw in ("default", "jump", "dynamic"):
         for smp in (1, 4):
             cases.append(qemu_case(f"qemu-virt-{fw}-smp{smp}", fw=fw, smp=smp,
-                                   expect=virt_expect + [r"shutdown:\s+sifive,test0"]))
+                                   expect=virt_expect + [r"shutdown:\s+sifive,test0", r"svpbmt:\s+no\r?\n"]))
+    # Svpbmt (-cpu rv64,svpbmt=on puts _svpbmt in every hart's riscv,isa):
+    # the kernel's MMIO is IO, user mappings of physical VMOs too.
+    svpbmt = ["--", "-cpu", "rv64,svpbmt=on"]
+    for fw, smp in (("default", 2), ("jump", 1)):
+        cases.append(qemu_case(f"qemu-virt-svpbmt-{fw}-smp{smp}", fw=fw, smp=smp, extra=svpbmt,
+                               expect=virt_expect + [r"_svpbmt", r"svpbmt:\s+yes"]))
+    cases.append(qemu_case("qemu-user-uartdrv-virt-svpbmt", append="init.run=uartdrv", extra=svpbmt,
+                           expect=[r"svpbmt:\s+yes",
+                                   r"uartdrv: hello from user space, written straight to the UART registers",
+                                   r"init: uartdrv exited with 0"]))
+    cases.append(qemu_case("conformance-vmo-create-physical-svpbmt", append="init.run=vmo-create-physical",
+                           extra=svpbmt, timeout=180,
+                           expect=[r"svpbmt:\s+yes", r"\d+ passed, 0 failed",
+                                   r"init: vmo-create-physical exited with 0"]))
     cases.append(qemu_case("qemu-virt-default-smp8-2G", smp=8, mem="2G", expect=virt_expect))
     cases.append(qemu_case("qemu-virt-jump-smp2-128M", fw="jump", smp=2, mem="128M", expect=virt_expect))
     cases.append(qemu_case("qemu-virt-dynamic-smp8-2G", fw="dynamic", smp=8, mem="2G", expect=virt_expect))
     cases.append(qemu_case("qemu-virt-semihosting-exit", semihosting=True, append="test",
                            expect=virt_expect + [r"shutdown:\s+semihosting"]))
     sifive_expect = BANNER + [SELFTEST_OK, r"model:\s+SiFive HiFive Unleashed", r"sifive,uart0",
-                              r"shutdown:\s+semihosting"]
+                              r"shutdown:\s+semihosting", r"svpbmt:\s+no\r?\n"]
     cases.append(qemu_case("qemu-sifive_u-smp2", machine="sifive_u", smp=2, mem="1G",
                            expect=sifive_expect, semihosting=True))
     cases.append(qemu_case("qemu-sifive_u-smp5", machine="sifive_u", smp=5, mem="2G",
@@ -140,7 +154,7 @@ def run_qemu(build, c):
            "--mem", c["mem"], "--firmware", c["fw"], "--append", c["append"]]
     if c["semihosting"]:
         cmd.append("--semihosting")
-    cmd += [x for x in c["extra"] if x.startswith("--")]
+    cmd += c["extra"]  # tools/run options, then "--" and QEMU's own
     env = dict(os.environ, ZXRV_BUILD=build)
     line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
     return run_cmd(build, c, ["bash", "-c", "exec " + line])

@@ -10,7 +10,7 @@
 //   timebase N
 //   memory 0xBASE 0xSIZE                   (one per range, document order)
 //   reserved 0xBASE 0xSIZE "NAME"          (/memreserve/ first, then /reserved-memory)
-//   cpu HARTID okay|disabled "ISA" "MMU"   (document order)
+//   cpu HARTID okay|disabled "ISA" "MMU" svpbmt|-   (document order)
 //   console 0xBASE 0xSIZE shift N width N clock N "COMPAT"
 //   poweroff 0xBASE
 //   mmio 0xBASE 0xSIZE intc|- "PATH" "COMPAT"   (sorted by base)
@@ -57,7 +57,7 @@ static void print_info(const struct dt_info *d) {
         put_str(d->cpus[i].isa);
         putchar(' ');
         put_str(d->cpus[i].mmu_type);
-        putchar('\n');
+        printf(" %s\n", d->cpus[i].svpbmt ? "svpbmt" : "-");
     }
     const struct dt_console *c = &d->console;
     printf("console 0x%llx 0x%llx shift %u width %u clock %u ", (unsigned long long)c->base,

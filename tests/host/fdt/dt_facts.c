@@ -137,6 +137,9 @@ static void opensbi_resv(const struct dt_info *d, unsigned index) {
 }
 
 static void facts(const char *name, const struct dt_info *d) {
+    // Only the -cpu rv64,svpbmt=on dump has Svpbmt (sifive_u never does).
+    bool svpbmt = !strcmp(name, "virt-svpbmt-smp2-256M.dtb");
+    for (unsigned i = 0; i < d->n_cpus; i++) CHECK(d->cpus[i].svpbmt == svpbmt);
     if (!strcmp(name, "virt-smp1-128M.dtb")) {
         virt_common(d, 128u << 20, 1);
         virt_plain(d);
@@ -154,6 +157,11 @@ static void facts(const char *name, const struct dt_info *d) {
         virt_common(d, 256u << 20, 2);
         virt_plain(d);
         virt_plic_clint(d);
+    } else if (!strcmp(name, "virt-svpbmt-smp2-256M.dtb")) {
+        virt_common(d, 256u << 20, 2);
+        virt_plain(d);
+        virt_plic_clint(d);
+        CHECK(strstr(d->cpus[0].isa, "_sstc_svpbmt") != NULL);
     } else if (!strcmp(name, "virt-aclint-smp2-256M.dtb")) {
         virt_common(d, 256u << 20, 2);
         virt_plain(d);

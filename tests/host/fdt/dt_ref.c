@@ -61,6 +61,17 @@ static bool str_is(int node, const char *prop, const char *s) {
     return v && !strcmp(v, s);
 }
 
+// Svpbmt: "_svpbmt" ending at '_' or the end of the whole riscv,isa, or
+// "svpbmt" in the riscv,isa-extensions string list.
+static bool has_svpbmt(int node) {
+    const char *isa = first_str(node, "riscv,isa");
+    for (const char *p = isa ? strstr(isa, "_svpbmt") : NULL; p; p = strstr(p + 1, "_svpbmt"))
+        if (p[7] == 0 || p[7] == '_') return true;
+    int len;
+    const char *l = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
+    return l && fdt_stringlist_contains(l, len, "svpbmt");
+}
+
 static bool available(int node) {
     int len;
     if (!fdt_getprop(fdt, node, "status", &len)) return true;
@@ -307,7 +318,7 @@ static void reference(void) {
     bool have_tb = cpus_node >= 0 && get_uint(cpus_node, "timebase-frequency", &tb);
     struct {
         uint32_t id;
-        bool okay;
+        bool okay, svpbmt;
         const char *isa, *mmu;
     } cpu[1024];
     int ncpu = 0, c;
@@ -322,6 +333,7 @@ static void reference(void) {
             cpu[ncpu].id = (uint32_t)id;
             cpu[ncpu].okay = available(c);
             cpu[ncpu].isa = first_str(c, "riscv,isa");
+            cpu[ncpu].svpbmt = has_svpbmt(c);
             cpu[ncpu++].mmu = first_str(c, "mmu-type");
         }
     }
@@ -365,7 +377,7 @@ static void reference(void) {
         put_cut(cpu[i].isa, L_ISA);
         putchar(' ');
         put_cut(cpu[i].mmu, L_MMU);
-        putchar('\n');
+        printf(" %s\n", cpu[i].svpbmt ? "svpbmt" : "-");
     }
 
     // console

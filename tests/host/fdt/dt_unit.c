@@ -932,7 +932,56 @@ static void t_cpus(void) {
     CHECK(info.timebase_frequency == 0x100000000ull);
     CHECK(info.n_cpus == 2 && info.cpus[0].hartid == 1 && !info.cpus[0].okay && info.cpus[0].isa[0] == 0);
     CHECK(info.cpus[1].hartid == 7 && info.cpus[1].okay && strlen(info.cpus[1].isa) == sizeof(info.cpus[1].isa) - 1);
+    CHECK(!info.cpus[0].svpbmt && info.cpus[1].svpbmt);
     CHECK(info.n_mmio == 0);
+}
+
+// One cpu node with reg `id`, riscv,isa `isa` (NULL: none) and a
+// riscv,isa-extensions value of `len` bytes (NULL: none).
+static void svpbmt_cpu(uint32_t id, const char *isa, const char *ext, uint32_t len) {
+    char name[16];
+    snprintf(name, sizeof(name), "cpu@%u", id);
+    b_begin(&B, name);
+    b_str(&B, "device_type", "cpu");
+    b_u32prop(&B, "reg", id);
+    if (isa) b_str(&B, "riscv,isa", isa);
+    if (ext) b_prop(&B, "riscv,isa-extensions", ext, len);
+    b_end(&B);
+}
+
+static void t_svpbmt(void) {
+    begin_test("svpbmt");
+    static const char late[] =
+        "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_svinval_svnapot_zicbom_zicboz_zicbop_zfh_"
+        "zfhmin_zkt_zkn_zks_zbkb_zbkc_zbkx_svpbmt";  // past the 127 characters kept
+    b_begin(&B, "");
+    b_begin(&B, "cpus");
+    b_u32prop(&B, "#address-cells", 1);
+    b_u32prop(&B, "#size-cells", 0);
+    svpbmt_cpu(0, "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_svpbmt", NULL, 0);  // QEMU 7.2
+    svpbmt_cpu(1, "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc", NULL, 0);  // default QEMU cpu
+    svpbmt_cpu(2, "rv64imac_svpbmtx_xsvpbmt_svpbm", NULL, 0);  // only prefixes and suffixes
+    svpbmt_cpu(3, "rv64imafdc_svpbmt_zicsr", NULL, 0);
+    svpbmt_cpu(4, late, NULL, 0);
+    svpbmt_cpu(5, "rv64imafdc", "i\0m\0a\0f\0d\0c\0svpbmt\0zicsr", 25);  // the list binding
+    svpbmt_cpu(6, "rv64imafdc", "i\0svpbmtx\0svinval\0_svpbmt", 26);
+    svpbmt_cpu(7, NULL, "i\0svpbmt", 8);  // unterminated: not a string
+    svpbmt_cpu(8, NULL, "svpbmt", 7);
+    svpbmt_cpu(9, "svpbmt", "", 0);  // no '_': the base, not an extension
+    b_end(&B);
+    b_end(&B);
+    b_u32(&B, TOK_END);
+    finish();
+    CHECK(parse() == ZX_OK);
+    static const bool want[10] = {true, false, false, true, true, true, false, false, true, false};
+    CHECK(info.n_cpus == 10);
+    for (unsigned i = 0; i < info.n_cpus && i < 10; i++) {
+        CHECK(info.cpus[i].hartid == i);
+        if (info.cpus[i].svpbmt != want[i]) fprintf(stderr, "  cpu %u: svpbmt %d\n", i, info.cpus[i].svpbmt);
+        CHECK(info.cpus[i].svpbmt == want[i]);
+    }
+    CHECK(strlen(info.cpus[4].isa) == sizeof(info.cpus[4].isa) - 1 && !strstr(info.cpus[4].isa, "svpbmt"));
+    CHECK(isa_has_ext("rv64imac_svpbmt", "svpbmt") && !isa_has_ext("rv64imac_svpbmtx", "svpbmt"));
 }
 
 static void t_full_tables(void) {
@@ -1118,6 +1167,7 @@ int main(void) {
     t_status_merge_cut();
     t_chosen_aliases();
     t_cpus();
+    t_svpbmt();
     t_full_tables();
     t_poweroff_intc();
     t_fdt_api();

@@ -4,13 +4,15 @@
 // Each case starts from an empty fake RAM and ends with pt_destroy, after
 // which no frame may be in use and no freed table may have skipped its fence.
 // Checked: leaf size choice (1G/2M/4K, PT_SMALL), exact translation with
-// offsets, flags and raw PTE bits (V/A/D/G/U/R/W/X, pointers V only);
+// offsets, flags and raw PTE bits (V/A/D/G/U/R/W/X, pointers V only; Svpbmt
+// memory types in bits 62..61 only when enabled, kept by splits);
 // ALREADY_EXISTS / INVALID_ARGS / NOT_FOUND leave the tables byte-for-byte
 // unchanged; splits of 1G and 2M leaves by unmap and protect; empty tables
 // freed (pt->tables and the allocator's count back to 1); allocation failure
 // injected at every step of maps and splits (NO_MEMORY, unchanged, no leak);
 // which fences are issued; and a randomized run against a page-level model,
-// in the lower half and in the top 4 GiB of the address space.
+// in the lower half and in the top 4 GiB of the address space (there with
+// Svpbmt on and NC/IO mixed in).
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,10 +152,13 @@ static uint64_t inv_walk(uint64_t t, int lvl, bool root) {
         uint64_t x = e[i];
         if (!(x & PTE_V)) continue;
         valid++;
-        CHECK_EQ(x >> 54, 0);  // reserved bits
+        CHECK_EQ((x >> 54) & ~(PTE_PBMT_MASK >> 54), 0);  // reserved bits, N
         CHECK_EQ(x & 0x300, 0);  // RSW
+        uint64_t pbmt = x & PTE_PBMT_MASK;
+        CHECK(pbmt != PTE_PBMT_MASK && (pbmt == 0 || pt_svpbmt()));  // 3 is reserved
         if (is_ptr(x)) {
             CHECK(lvl > 0);
+            CHECK_EQ(x >> 54, 0);      // no PBMT in pointers
             CHECK_EQ(x & 0x3ff, PTE_V);  // pointers: no U, G, A, D
             if (lvl > 0) n += inv_walk(pte_addr(x), lvl - 1, false);
         } else {
@@ -433,9 +438,10 @@ static void case_invalid_args(void) {
                             PT_SMALL,
                             PT_USER | PT_GLOBAL | PT_SMALL,
                             PT_WRITE | PT_USER,
-                            PT_READ | 0x40u,
+                            PT_READ | 0x100u,
                             PT_READ | 0x80000000u,
-                            PT_EXEC | 0x100u};
+                            PT_EXEC | 0x200u,
+                            PT_READ | PT_NC | PT_IO};
     for (unsigned i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++) {
         CHECK_EQ(tmap(X, 0x90000000, K4, bad_flags[i]), ZX_ERR_INVALID_ARGS);
         CHECK_EQ(tprot(0x40000000, K4, bad_flags[i]), ZX_ERR_INVALID_ARGS);
@@ -1047,7 +1053,8 @@ static void cmp_leaf(uint64_t v, uint64_t e, int lvl, void *arg) {
     }
     uint64_t first = (v - win) >> 12;
     unsigned f = (e & PTE_R ? PT_READ : 0) | (e & PTE_W ? PT_WRITE : 0) | (e & PTE_X ? PT_EXEC : 0) |
-                 (e & PTE_U ? PT_USER : 0) | (e & PTE_G ? PT_GLOBAL : 0);
+                 (e & PTE_U ? PT_USER : 0) | (e & PTE_G ? PT_GLOBAL : 0) |
+                 ((e >> 61 & 3) == 1 ? PT_NC : 0) | ((e >> 61 & 3) == 2 ? PT_IO : 0);
     for (uint64_t i = 0; i < n; i++) {
         const struct mpage *m = &model[first + i];
         if (!m->mapped || m->pa != pte_addr(e) + (i << 12) || m->flags != f) c->bad++;
@@ -1067,8 +1074,10 @@ static bool covered(const struct old *o, uint64_t v) {
     return false;
 }
 
-static void random_run(uint64_t window, uint64_t seed, unsigned ops) {
+// types: Svpbmt on, and a third of the maps and protects ask for NC or IO.
+static void random_run(uint64_t window, uint64_t seed, unsigned ops, bool types) {
     setup(0x55);
+    pt_set_svpbmt(types);
     win = window;
     rng_state = seed;
     memset(model, 0, WIN_PAGES * sizeof(*model));
@@ -1094,8 +1103,9 @@ static void random_run(uint64_t window, uint64_t seed, unsigned ops) {
         uint64_t v = win + (start << 12), len = n << 12;
         int kind = (int)(rnd() % 10);  // 0..4 map, 5..7 unmap, 8..9 protect
         unsigned f = good[rnd() % 7] | (rnd() % 4 == 0 ? PT_GLOBAL : 0) | (rnd() % 5 == 0 ? PT_SMALL : 0);
+        if (types) f |= (unsigned[]){0, 0, 0, 0, PT_NC, PT_IO}[rnd() % 6];
         bool invalid = rnd() % 40 == 0;
-        if (invalid) f |= (rnd() % 2) ? PT_WRITE | PT_EXEC : 0x80u;
+        if (invalid) f |= (rnd() % 2) ? PT_WRITE | PT_EXEC : 0x100u;
         uint64_t p = 0;
         switch (rnd() % 4) {
         case 0: p = (start << 12) + (rnd() % 64) * G1; break;
@@ -1224,8 +1234,68 @@ static void random_run(uint64_t window, uint64_t seed, unsigned ops) {
     teardown();
 }
 
-static void case_random_lower(void) { random_run(0, 0x9e3779b97f4a7c15ull, 4000); }
-static void case_random_top(void) { random_run(TOP, 0x0123456789abcdefull, 4000); }
+// Svpbmt memory types: PT_NC / PT_IO set PBMT in leaves only while enabled,
+// lookup reports them, splits keep them, protect replaces them.
+static void case_memory_types(void) {
+    setup(12);
+    // Disabled (no Svpbmt): accepted, and the bits stay zero.
+    CHECK(!pt_svpbmt());
+    CHECK_EQ(tmap(0x40000000, 0x90000000, K4, PT_READ | PT_WRITE | PT_IO), ZX_OK);
+    EXPECT_MAP(0x40000000, 0x90000000, PT_READ | PT_WRITE, K4);
+    CHECK_EQ(raw_pte(0x40000000, NULL) >> 54, 0);
+    CHECK_EQ(tunmap(0x40000000, K4), ZX_OK);
+
+    pt_set_svpbmt(true);
+    CHECK(pt_svpbmt());
+    CHECK_EQ(tmap(0x40000000, 0x90000000, K4, PT_READ | PT_WRITE | PT_USER | PT_NC), ZX_OK);
+    EXPECT_MAP(0x40000000 + 8, 0x90000000 + 8, PT_READ | PT_WRITE | PT_USER | PT_NC, K4);
+    CHECK_EQ(raw_pte(0x40000000, NULL), (0x90000ull << 10) | PTE_PBMT_NC | PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D);
+    CHECK_EQ(tmap(0x40001000, 0x10000000, K4, PT_READ | PT_WRITE | PT_GLOBAL | PT_IO), ZX_OK);
+    EXPECT_MAP(0x40001000, 0x10000000, PT_READ | PT_WRITE | PT_GLOBAL | PT_IO, K4);
+    CHECK_EQ(raw_pte(0x40001000, NULL) & PTE_PBMT_MASK, PTE_PBMT_IO);
+    CHECK_EQ(tmap(0x40002000, 0x90002000, K4, PT_READ), ZX_OK);  // PMA: 0
+    CHECK_EQ(raw_pte(0x40002000, NULL) & PTE_PBMT_MASK, 0);
+    CHECK_EQ(tmap(0x40003000, 0x90003000, K4, PT_READ | PT_NC | PT_IO), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(tprot(0x40002000, K4, PT_READ | PT_NC | PT_IO), ZX_ERR_INVALID_ARGS);
+
+    // A 2M IO leaf split by unmap: the 4K leaves left keep IO.
+    uint64_t v = 0x40200000, p = 0x20000000;
+    CHECK_EQ(tmap(v, p, M2, PT_READ | PT_WRITE | PT_IO), ZX_OK);
+    EXPECT_MAP(v, p, PT_READ | PT_WRITE | PT_IO, M2);
+    CHECK_EQ(tunmap(v + 5 * K4, K4), ZX_OK);
+    EXPECT_UNMAPPED(v + 5 * K4);
+    for (uint64_t o = 0; o < M2; o += 37 * K4)
+        if (o != 5 * K4) EXPECT_MAP(v + o, p + o, PT_READ | PT_WRITE | PT_IO, K4);
+    // Protect replaces the type (IO -> NC, NC -> PMA); the same flags again change nothing.
+    CHECK_EQ(tprot(v, 4 * K4, PT_READ | PT_NC), ZX_OK);
+    EXPECT_MAP(v + 3 * K4, p + 3 * K4, PT_READ | PT_NC, K4);
+    CHECK_EQ(raw_pte(v + 3 * K4, NULL) & PTE_PBMT_MASK, PTE_PBMT_NC);
+    EXPECT_MAP(v + 4 * K4, p + 4 * K4, PT_READ | PT_WRITE | PT_IO, K4);
+    fake_tlb_reset();
+    CHECK_EQ(tprot(v, 4 * K4, PT_READ | PT_NC), ZX_OK);
+    CHECK_EQ(fake_tlb_total(), 0);
+    CHECK_EQ(tprot(v, K4, PT_READ), ZX_OK);
+    EXPECT_MAP(v, p, PT_READ, K4);
+    CHECK_EQ(raw_pte(v, NULL) & PTE_PBMT_MASK, 0);
+    check_invariants();
+
+    // The cache policy of a VMO picks the type of its user mappings.
+    CHECK_EQ(pt_cache_policy_flags(ZX_CACHE_POLICY_CACHED), 0);
+    CHECK_EQ(pt_cache_policy_flags(ZX_CACHE_POLICY_WRITE_COMBINING), PT_NC);
+    CHECK_EQ(pt_cache_policy_flags(ZX_CACHE_POLICY_UNCACHED), PT_IO);
+    CHECK_EQ(pt_cache_policy_flags(ZX_CACHE_POLICY_UNCACHED_DEVICE), PT_IO);
+    // Switched off again: new maps and protects drop the type.
+    pt_set_svpbmt(false);
+    CHECK_EQ(tprot(v + 4 * K4, K4, PT_READ | PT_IO), ZX_OK);
+    EXPECT_MAP(v + 4 * K4, p + 4 * K4, PT_READ, K4);
+    CHECK_EQ(raw_pte(v + 4 * K4, NULL) & PTE_PBMT_MASK, 0);
+    CHECK_EQ(tunmap(0x40000000, 2 * M2), ZX_OK);
+    CHECK_EQ(P.tables, 1);
+    teardown();
+}
+
+static void case_random_lower(void) { random_run(0, 0x9e3779b97f4a7c15ull, 4000, false); }
+static void case_random_top(void) { random_run(TOP, 0x0123456789abcdefull, 4000, true); }
 
 // ---- main --------------------------------------------------------------------
 
@@ -1234,6 +1304,7 @@ static void run(const char *name, void (*fn)(void)) {
     fake_mem_reset();
     fake_tlb_reset();
     fn();
+    pt_set_svpbmt(false);
     CHECK_EQ(fake_frames_in_use(), 0);
     CHECK_EQ(fake_violations(), 0);
     h_end();
@@ -1258,8 +1329,9 @@ int main(void) {
     run("TLB fences", case_tlb);
     run("destroy returns every frame", case_destroy);
     run("kernel-like use (ASID 0, global)", case_kernel_like);
+    run("memory types (Svpbmt PBMT bits)", case_memory_types);
     run("random ops vs model, lower half", case_random_lower);
-    run("random ops vs model, top 4 GiB", case_random_top);
+    run("random ops vs model, top 4 GiB, NC/IO", case_random_top);
     free(model);
     free(olds);
     return h_summary();
