@@ -120,7 +120,8 @@ static const char *load_elf(struct process *p, const uint8_t *elf, uint64_t size
                          (ph.flags & PF_X ? ZX_VM_PERM_EXECUTE : 0);
         uint64_t addr;
         if (st == ZX_OK)
-            st = vmar_map(p->root_vmar, perms | ZX_VM_SPECIFIC, start - p->root_vmar->base, v, 0, end - start, &addr);
+            st = vmar_map(p->root_vmar, perms | ZX_VM_SPECIFIC, start - p->root_vmar->base, v, 0, end - start, perms,
+                          &addr);
         object_unref(&v->obj);
         if (st != ZX_OK) return "cannot map a segment";
         if (eh.entry >= ph.vaddr && eh.entry < ph.vaddr + ph.memsz && (ph.flags & PF_X)) entry_ok = true;
@@ -154,7 +155,8 @@ void userboot_start(const struct dt_info *dt, const char *cmdline) {
     struct vmo *stack, *bootfs;
     uint64_t stack_base;
     if (vmo_create(INIT_STACK_SIZE, INIT_STACK_SIZE, 0, &stack) != ZX_OK ||
-        vmar_map(p->root_vmar, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, stack, 0, INIT_STACK_SIZE, &stack_base) != ZX_OK)
+        vmar_map(p->root_vmar, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, stack, 0, INIT_STACK_SIZE,
+                 ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, &stack_base) != ZX_OK)
         panic("userboot: no memory for init's stack");
     object_unref(&stack->obj);
     if (vmo_create(page_round_up(alen), alen, 0, &bootfs) != ZX_OK ||

@@ -116,7 +116,7 @@ static void map_range_page(void *ctx, uint64_t rel, paddr_t page, bool writable)
 }
 
 zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
-                     uint64_t vmo_offset, uint64_t len, uint64_t *out_addr) {
+                     uint64_t vmo_offset, uint64_t len, uint32_t max_perms, uint64_t *out_addr) {
     const uint32_t perms = options & (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE);
     const uint32_t known = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE | ZX_VM_SPECIFIC |
                            ZX_VM_REQUIRE_NON_RESIZABLE | ZX_VM_ALLOW_FAULTS | ZX_VM_MAP_RANGE;
@@ -161,7 +161,8 @@ zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, str
     }
     object_ref(&vmo->obj);
     __atomic_fetch_add(&vmo->mappings, 1, __ATOMIC_RELAXED);
-    *nm = (struct vmar_mapping){0, base, len, vmo, vmo_offset, perms, 0, v, 0};
+    *nm = (struct vmar_mapping){.base = base, .len = len, .vmo = vmo, .vmo_offset = vmo_offset,
+                                .perms = perms, .max_perms = max_perms, .vmar = v};
     vmo_link(nm);
     struct vmar_mapping **p = &v->maps;
     while (*p && (*p)->base < base) p = &(*p)->next;
@@ -183,6 +184,74 @@ static void mapping_release(struct vmar_mapping *m) {
     if (__atomic_sub_fetch(&m->vmo->mappings, 1, __ATOMIC_ACQ_REL) == 0) vmo_release_if_unreachable(m->vmo);
     object_unref(&m->vmo->obj);
     kfree(m);
+}
+
+// Split mapping m at `at` (m->base < at < its end): m keeps [base, at), the
+// spare record becomes [at, end) right after it, with its own VMO reference.
+// VMAR lock held.
+static void split_at(struct vmar *v, struct vmar_mapping *m, uint64_t at, struct vmar_mapping *spare) {
+    uint64_t mend = m->base + m->len;
+    *spare = *m;
+    spare->base = at;
+    spare->len = mend - at;
+    spare->vmo_offset = m->vmo_offset + (at - m->base);
+    object_ref(&m->vmo->obj);
+    __atomic_fetch_add(&m->vmo->mappings, 1, __ATOMIC_RELAXED);
+    m->len = at - m->base;
+    m->next = spare;
+    spare->vmo_next = 0;
+    spare->unmap_pass = 0;
+    vmo_link(spare);
+    v->nmaps++;
+}
+
+// Whether [addr, end) is covered by mappings without a gap (NOT_FOUND) whose
+// max_perms allow `perms` (ACCESS_DENIED). VMAR lock held.
+static zx_status_t protect_check(const struct vmar *v, uint64_t addr, uint64_t end, uint32_t perms) {
+    uint64_t cur = addr;
+    for (const struct vmar_mapping *m = v->maps; m && cur < end; m = m->next) {
+        if (m->base + m->len <= cur) continue;
+        if (m->base > cur) return ZX_ERR_NOT_FOUND;
+        if (perms & ~m->max_perms) return ZX_ERR_ACCESS_DENIED;
+        cur = m->base + m->len;
+    }
+    return cur < end ? ZX_ERR_NOT_FOUND : ZX_OK;
+}
+
+zx_status_t vmar_protect(struct vmar *v, uint32_t perms, uint64_t addr, uint64_t len) {
+    const uint32_t all = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE;
+    if ((perms & ~all) || ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ))) return ZX_ERR_INVALID_ARGS;
+    if (!is_page_aligned(addr) || len == 0 || len > UINT64_MAX - PAGE_MASK) return ZX_ERR_INVALID_ARGS;
+    len = page_round_up(len);
+    if (addr < v->base || addr - v->base >= v->size || len > v->size - (addr - v->base))
+        return ZX_ERR_INVALID_ARGS;
+    if ((perms & ZX_VM_PERM_WRITE) && (perms & ZX_VM_PERM_EXECUTE)) return ZX_ERR_ACCESS_DENIED;  // W^X
+    uint64_t end = addr + len;
+    // Up to two splits (at addr and at end): their records first.
+    struct vmar_mapping *spare[2] = {kzalloc(sizeof(struct vmar_mapping)), kzalloc(sizeof(struct vmar_mapping))};
+    if (!spare[0] || !spare[1]) {
+        kfree(spare[0]);
+        kfree(spare[1]);
+        return ZX_ERR_NO_MEMORY;
+    }
+    unsigned used = 0;
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    zx_status_t st = v->aspace ? protect_check(v, addr, end, perms) : ZX_ERR_BAD_STATE;
+    for (struct vmar_mapping *m = v->maps; st == ZX_OK && m && m->base < end; m = m->next) {
+        if (m->base + m->len <= addr) continue;
+        if (m->base < addr) {  // starts before: split, the rest is the next record
+            split_at(v, m, addr, spare[used++]);
+            continue;
+        }
+        if (m->base + m->len > end) split_at(v, m, end, spare[used++]);
+        m->perms = perms;
+    }
+    // The page tables lose the range; faults map it again with the new
+    // permissions (shared copy-on-write pages still read-only).
+    if (st == ZX_OK) (void)pt_unmap(&v->aspace->pt, va(addr), len);
+    spin_unlock_irqrestore(&v->obj.lock, f);
+    for (unsigned i = used; i < 2; i++) kfree(spare[i]);
+    return st;
 }
 
 zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len) {

@@ -24,6 +24,7 @@ struct vmar_mapping {
     struct vmo *vmo;            // a reference
     uint64_t vmo_offset;
     uint32_t perms;             // ZX_VM_PERM_*
+    uint32_t max_perms;         // what zx_vmar_protect may grant (the VMO handle's rights at map time)
     // Back-link: the mapping is on vmo->map_list from vmar_map (or the split
     // in vmar_unmap) until it leaves its VMAR (vmar_unmap, vmar_destroy), all
     // under the VMAR lock then the VMO lock. vmo_next and unmap_pass are
@@ -49,9 +50,20 @@ zx_status_t vmar_create_root(struct vmar **out);
 // resizable VMO -> ZX_ERR_NOT_SUPPORTED), ZX_VM_ALLOW_FAULTS (required for a
 // discardable VMO, else ZX_ERR_NOT_SUPPORTED), ZX_VM_MAP_RANGE (map the
 // pages the VMO has now, committing none); any other bit -> INVALID_ARGS.
+// max_perms: the ZX_VM_PERM_* the VMO handle's rights allow (zx_vmar_protect
+// may grant no more).
 zx_status_t vmar_map(struct vmar *v, uint32_t options, uint64_t vmar_offset, struct vmo *vmo,
-                     uint64_t vmo_offset, uint64_t len, uint64_t *out_addr);
+                     uint64_t vmo_offset, uint64_t len, uint32_t max_perms, uint64_t *out_addr);
 zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len);
+// zx_vmar_protect (the handle's rights checked by the caller): perms with a
+// bit other than ZX_VM_PERM_*, or WRITE without READ, addr not page aligned,
+// len 0, or the range (len rounded up to pages) not inside the VMAR ->
+// ZX_ERR_INVALID_ARGS; WRITE with EXECUTE (this kernel's W^X) ->
+// ZX_ERR_ACCESS_DENIED; a part of the range not mapped -> ZX_ERR_NOT_FOUND; a
+// mapping whose max_perms lack a permission -> ZX_ERR_ACCESS_DENIED (nothing
+// changes on any error). Mappings partly inside are split; the range's page
+// table entries go, faults map it again with the new permissions.
+zx_status_t vmar_protect(struct vmar *v, uint32_t perms, uint64_t addr, uint64_t len);
 // Remove every mapping and free the address space (process death).
 void vmar_destroy(struct vmar *v);
 // Resolve a user page fault at `addr` (scause `cause`): ZX_OK if mapped now,

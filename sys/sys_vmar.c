@@ -36,7 +36,10 @@ zx_status_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar
     else if ((vr & need) != need || (mr & need) != need)
         st = ZX_ERR_ACCESS_DENIED;
     uint64_t addr = 0;
-    if (st == ZX_OK) st = vmar_map((struct vmar *)vo, options, vmar_offset, (struct vmo *)mo, vmo_offset, len, &addr);
+    uint32_t max_perms = ((mr & ZX_RIGHT_READ) ? ZX_VM_PERM_READ : 0) | ((mr & ZX_RIGHT_WRITE) ? ZX_VM_PERM_WRITE : 0) |
+                         ((mr & ZX_RIGHT_EXECUTE) ? ZX_VM_PERM_EXECUTE : 0);
+    if (st == ZX_OK)
+        st = vmar_map((struct vmar *)vo, options, vmar_offset, (struct vmo *)mo, vmo_offset, len, max_perms, &addr);
     if (st == ZX_OK && copy_to_user(mapped_addr, &addr, sizeof(addr)) != ZX_OK) {
         vmar_unmap((struct vmar *)vo, addr, len);
         st = ZX_ERR_INVALID_ARGS;
@@ -52,6 +55,17 @@ zx_status_t sys_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len) {
     zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMAR, SYS_RIGHTS_vmar_unmap_handle, &o, 0);
     if (st != ZX_OK) return st;
     st = vmar_unmap((struct vmar *)o, addr, len);
+    object_unref(o);
+    return st;
+}
+
+// zx_status_t zx_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr, size_t len)
+zx_status_t sys_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr, size_t len) {
+    // Zircon's order: the rights the new permissions need, then the options.
+    struct object *o;
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMAR, rights_for_perms(options), &o, 0);
+    if (st != ZX_OK) return st;
+    st = vmar_protect((struct vmar *)o, options, addr, len);
     object_unref(o);
     return st;
 }

@@ -244,6 +244,49 @@ TEST_CASE(cow_snapshot_costs_no_pages) {
     EXPECT_EQ(k2.free_pages, k0.free_pages);
 }
 
+// zx_vmar_protect: errors in Zircon's order, splitting a mapping, the new
+// permissions taking effect (a read-only page becomes writable and back), a
+// protection beyond the VMO handle's rights refused.
+TEST_CASE(vmar_protect) {
+    zx_handle_t vmo, ro;
+    ASSERT_OK(zx_vmo_create(4 * PG, 0, &vmo));
+    zx_vaddr_t a = 0;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0, 4 * PG, &a));
+    volatile uint64_t *p = (volatile uint64_t *)a;
+    EXPECT_EQ(p[0], 0);  // mapped read-only now
+    EXPECT_OK(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, a + PG, 2 * PG));
+    p[PG / 8] = 7;       // the middle two pages are writable
+    p[2 * PG / 8] = 8;
+    EXPECT_EQ(rd(vmo, PG), 7);
+    EXPECT_EQ(rd(vmo, 2 * PG), 8);
+    EXPECT_OK(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ, a, 4 * PG));  // spans the three pieces
+    EXPECT_EQ(p[PG / 8], 7);
+    EXPECT_OK(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, a, 4 * PG));
+    p[3 * PG / 8] = 9;
+    EXPECT_EQ(rd(vmo, 3 * PG), 9);
+    // Errors.
+    EXPECT_STATUS(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_WRITE, a, PG), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_SPECIFIC, a, PG), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ, a + 1, PG), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ, a, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ, a, 5 * PG), ZX_ERR_NOT_FOUND);
+    EXPECT_STATUS(zx_vmar_protect(ZX_HANDLE_INVALID, ZX_VM_PERM_READ, a, PG), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmar_protect(vmo, ZX_VM_PERM_READ, a, PG), ZX_ERR_WRONG_TYPE);
+    // Not beyond what the VMO handle allowed at map time.
+    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_MAP | ZX_RIGHT_READ, &ro));
+    zx_vaddr_t b = 0;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, ro, 0, PG, &b));
+    EXPECT_STATUS(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, b, PG),
+                  ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(zx_vmar_protect(zx_vmar_root_self(), 0, b, PG));  // no access at all is allowed
+    EXPECT_OK(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ, b, PG));
+    EXPECT_EQ(*(volatile uint64_t *)b, 0);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), b, PG));
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), a, 4 * PG));
+    zx_handle_close(ro);
+    zx_handle_close(vmo);
+}
+
 int main(int argc, char **argv) {
     return zxrv_test_main(argc, argv);
 }
