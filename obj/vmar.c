@@ -297,20 +297,10 @@ zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len) {
             m->base = cut_hi;
         } else if (cut_hi == mend) {  // tail removed
             m->len = cut_lo - m->base;
-        } else {  // middle removed: split
-            *spare = *m;
-            spare->base = cut_hi;
-            spare->len = mend - cut_hi;
-            spare->vmo_offset = m->vmo_offset + (cut_hi - m->base);
-            object_ref(&m->vmo->obj);
-            __atomic_fetch_add(&m->vmo->mappings, 1, __ATOMIC_RELAXED);
-            m->len = cut_lo - m->base;
-            m->next = spare;
-            spare->vmo_next = 0;
-            spare->unmap_pass = 0;
-            vmo_link(spare);
+        } else {  // middle removed: split at its end, then the tail of m goes
+            split_at(v, m, cut_hi, spare);
             spare = 0;
-            v->nmaps++;
+            m->len = cut_lo - m->base;
         }
         p = &m->next;
     }
