@@ -171,4 +171,20 @@ static inline void unmap(volatile void *p, uint64_t len) {
     if (p) zx_vmar_unmap(zx_vmar_root_self(), (zx_vaddr_t)p, len);
 }
 
+// ZX_VMO_ZERO_CHILDREN is asserted (waiting up to a second for it).
+static inline zx_status_t has_no_children(zx_handle_t vmo) {
+    zx_signals_t s = 0;
+    zx_status_t st = zx_object_wait_one(vmo, ZX_VMO_ZERO_CHILDREN, zx_clock_get_monotonic() + 1000000000ll, &s);
+    return st == ZX_OK && !(s & ZX_VMO_ZERO_CHILDREN) ? ZX_ERR_BAD_STATE : st;
+}
+
+// ZX_VMO_ZERO_CHILDREN is not asserted: a wait that does not block times out
+// and reports the signal clear.
+static inline zx_status_t has_children(zx_handle_t vmo) {
+    zx_signals_t s = 0;
+    zx_status_t st = zx_object_wait_one(vmo, ZX_VMO_ZERO_CHILDREN, ZX_TIME_INFINITE_PAST, &s);
+    if (st == ZX_ERR_TIMED_OUT) return (s & ZX_VMO_ZERO_CHILDREN) ? ZX_ERR_BAD_STATE : ZX_OK;
+    return st == ZX_OK ? ZX_ERR_BAD_STATE : st;
+}
+
 #endif

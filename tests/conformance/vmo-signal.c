@@ -5,7 +5,6 @@
 #include <zircon/process.h>
 #include <zircon/syscalls.h>
 #include <zxrv/test.h>
-#include <zxrv/testutil.h>
 
 #include "vmo-helpers.h"
 
@@ -23,19 +22,6 @@ TEST_CASE(SignalSanity) {
     EXPECT_STATUS(zx_object_wait_one(vmo, ZX_USER_SIGNAL_0, deadline_after(2), &out), ZX_ERR_TIMED_OUT);
     EXPECT_EQ(out, ZX_VMO_ZERO_CHILDREN);
     EXPECT_OK(zx_handle_close(vmo));
-}
-
-// A VMO has no children: ZX_VMO_ZERO_CHILDREN is asserted.
-static zx_status_t has_no_children(zx_handle_t vmo) {
-    zx_signals_t s;
-    return zx_object_wait_one(vmo, ZX_VMO_ZERO_CHILDREN, deadline_after(1000000000ll), &s);
-}
-
-// A VMO has children: waiting for ZX_VMO_ZERO_CHILDREN times out.
-static zx_status_t has_children(zx_handle_t vmo) {
-    zx_signals_t s;
-    zx_status_t st = zx_object_wait_one(vmo, ZX_VMO_ZERO_CHILDREN, deadline_after(2), &s);
-    return st == ZX_ERR_TIMED_OUT ? ZX_OK : (st == ZX_OK ? ZX_ERR_BAD_STATE : st);
 }
 
 // ChildSignalClone: the signal through a chain of two snapshots, ten times over; a

@@ -14,7 +14,6 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 #include <zxrv/test.h>
-#include <zxrv/testutil.h>
 
 #include "vmo-helpers.h"
 
