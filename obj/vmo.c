@@ -88,6 +88,7 @@
 
 _Static_assert(VMO_RADIX_FANOUT * sizeof(uint64_t) == PAGE_SIZE, "a radix node is one page");
 _Static_assert(VMO_MAX_PAGES == (1ull << (VMO_RADIX_BITS * VMO_RADIX_LEVELS)), "levels cover the maximum");
+_Static_assert(sizeof(struct vmo) <= 256, "a VMO fits the kernel heap's 256-byte class");
 
 // What a never-committed page reads as. Read-only: a copy callback only reads
 // from it.

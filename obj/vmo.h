@@ -75,39 +75,17 @@
 
 struct vmar_mapping;
 
+// Laid out to fit the kernel heap's 256-byte class (checked below): 8-byte
+// fields first, then 4-byte ones, then the flags.
 struct vmo {
     struct object obj;
     uint64_t size;          // bytes, page aligned, <= VMO_MAX_SIZE
     uint64_t content_size;  // bytes
-    uint32_t options;       // ZX_VMO_* creation options
-    uint32_t cache_policy;  // ZX_CACHE_POLICY_*
     paddr_t root;           // radix root node, pa 0 = empty tree
     uint64_t committed_pages;
     uint64_t node_pages;    // radix node pages (metadata)
-    uint32_t mappings;      // live mappings into address spaces
-    // Radix levels in use, 1..VMO_RADIX_LEVELS: the fewest that address
-    // `size` (a VMO up to 2 MiB needs one node, up to 1 GiB two). The root
-    // node is at level radix_height - 1, leaves (entries = data pages) at
-    // level 0. It never shrinks; growing it puts a new root above the old.
-    uint32_t radix_height;
-
     // Physical VMOs (vmo_create_physical): no tree, page n is phys_base + n.
-    bool physical;
     paddr_t phys_base;
-
-    // Discardable state (guarded by obj.lock). lock_count: nesting of
-    // vmo_lock; discarded: pages were reclaimed and no vmo_lock since.
-    bool discardable, discarded;
-    uint32_t lock_count;
-    // The global LRU of unlocked discardable VMOs (guarded by the LRU lock in
-    // obj/vmo.c, not by obj.lock).
-    struct vmo *lru_prev, *lru_next;
-    bool on_lru;
-
-    // One size change / range op / lock op / discard at a time (see above).
-    bool op_busy;
-    // The last handle was closed (set once; see vmo_release_if_unreachable).
-    bool handles_gone;
 
     // Every mapping of this VMO, linked through vmar_mapping.vmo_next
     // (guarded by obj.lock; obj/vmar.c links and unlinks under its VMAR lock
@@ -127,21 +105,50 @@ struct vmo {
     // slice_root->obj.lock) so that pages leaving the root are unmapped from
     // the slices' mappings too. A slice of a physical VMO is itself physical
     // (phys_base advanced by the offset, slice_root NULL).
-    struct vmo *parent;
-    uint32_t num_children;
     // cow_children: live snapshot children of this VMO or of its slices (it
     // holds their pages); decommit is refused while a VMO is in a
     // copy-on-write relation, as Zircon does. root_offset: where this VMO's
     // byte 0 lies in the first VMO of its chain of children (projected
     // offsets must not overflow: Zircon's root_parent_offset). immutable: a
     // NO_WRITE snapshot (ZX_INFO_VMO_IMMUTABLE).
-    uint32_t cow_children;
+    struct vmo *parent;
     uint64_t root_offset;
-    bool immutable;
-    bool cow_clone, slice;
     struct vmo *slice_root;
     uint64_t slice_offset;
-    struct vmo *slices, *slice_prev, *slice_next;
+    struct vmo *slices;
+    union {
+        // A slice's links on slice_root->slices (see above).
+        struct {
+            struct vmo *slice_prev, *slice_next;
+        };
+        // The global LRU of unlocked discardable VMOs (guarded by the LRU
+        // lock in obj/vmo.c, not by obj.lock). A discardable VMO is never a
+        // slice (it has no children at all), so the two never meet.
+        struct {
+            struct vmo *lru_prev, *lru_next;
+        };
+    };
+
+    uint32_t options;       // ZX_VMO_* creation options
+    uint32_t cache_policy;  // ZX_CACHE_POLICY_*
+    uint32_t mappings;      // live mappings into address spaces
+    uint32_t num_children;
+    uint32_t cow_children;
+    // Discardable state (guarded by obj.lock). lock_count: nesting of
+    // vmo_lock; discarded: pages were reclaimed and no vmo_lock since.
+    uint32_t lock_count;
+    // Radix levels in use, 1..VMO_RADIX_LEVELS: the fewest that address
+    // `size` (a VMO up to 2 MiB needs one node, up to 1 GiB two). The root
+    // node is at level radix_height - 1, leaves (entries = data pages) at
+    // level 0. It never shrinks; growing it puts a new root above the old.
+    uint8_t radix_height;
+    bool physical;
+    bool discardable, discarded, on_lru;
+    // One size change / range op / lock op / discard at a time (see above).
+    bool op_busy;
+    // The last handle was closed (set once; see vmo_release_if_unreachable).
+    bool handles_gone;
+    bool immutable, cow_clone, slice;
 };
 
 // Radix nodes: one page of VMO_RADIX_FANOUT uint64_t entries, each the
