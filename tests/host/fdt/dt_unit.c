@@ -829,11 +829,7 @@ static void t_cpus(void) {
 // One cpu node with reg `id`, riscv,isa `isa` (NULL: none) and a
 // riscv,isa-extensions value of `len` bytes (NULL: none).
 static void svpbmt_cpu(uint32_t id, const char *isa, const char *ext, uint32_t len) {
-    char name[16];
-    snprintf(name, sizeof(name), "cpu@%u", id);
-    b_begin(&B, name);
-    b_str(&B, "device_type", "cpu");
-    b_u32prop(&B, "reg", id);
+    cpu(id);
     if (isa) b_str(&B, "riscv,isa", isa);
     if (ext) b_prop(&B, "riscv,isa-extensions", ext, len);
     b_end(&B);
@@ -846,8 +842,7 @@ static void t_svpbmt(void) {
         "zfhmin_zkt_zkn_zks_zbkb_zbkc_zbkx_svpbmt";  // past the 127 characters kept
     b_begin(&B, "");
     b_begin(&B, "cpus");
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 0);
+    cells(1, 0);
     svpbmt_cpu(0, "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_svpbmt", NULL, 0);  // QEMU 7.2
     svpbmt_cpu(1, "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc", NULL, 0);  // default QEMU cpu
     svpbmt_cpu(2, "rv64imac_svpbmtx_xsvpbmt_svpbm", NULL, 0);  // only prefixes and suffixes
@@ -859,9 +854,7 @@ static void t_svpbmt(void) {
     svpbmt_cpu(8, NULL, "svpbmt", 7);
     svpbmt_cpu(9, "svpbmt", "", 0);  // no '_': the base, not an extension
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK);
     static const bool want[10] = {true, false, false, true, true, true, false, false, true, false};
     CHECK(info.n_cpus == 10);
