@@ -12,14 +12,11 @@ zx_status_t sys_channel_create(uint32_t options, uptr_t out0, uptr_t out1) {
     struct channel *a, *b;
     zx_status_t st = channel_create_pair(&a, &b);
     if (st != ZX_OK) return st;
-    zx_handle_t ha = 0, hb = 0;
-    st = handle_add(sys_handles(), &a->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &ha);
-    if (st == ZX_OK) {
-        st = handle_add(sys_handles(), &b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &hb);
-        if (st != ZX_OK) handle_close(sys_handles(), ha);
-    }
+    st = sys_give_handle_pair(&a->obj, ZX_DEFAULT_CHANNEL_RIGHTS, out0, &b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, out1);
     if (st != ZX_OK) {
-        // No handle was ever made for b (or a): run the close logic by hand.
+        // An endpoint that never had a handle has not run its close logic
+        // (which drops the peers' references on each other): run it by hand.
+        // On one whose handle was made and closed again it does nothing more.
         object_handle_added(&a->obj);
         object_handle_removed(&a->obj);
         object_handle_added(&b->obj);
@@ -27,13 +24,7 @@ zx_status_t sys_channel_create(uint32_t options, uptr_t out0, uptr_t out1) {
     }
     object_unref(&a->obj);
     object_unref(&b->obj);
-    if (st != ZX_OK) return st;
-    if (copy_to_user(out0, &ha, sizeof(ha)) != ZX_OK || copy_to_user(out1, &hb, sizeof(hb)) != ZX_OK) {
-        handle_close(sys_handles(), ha);
-        handle_close(sys_handles(), hb);
-        return ZX_ERR_INVALID_ARGS;
-    }
-    return ZX_OK;
+    return st;
 }
 
 // zx_status_t zx_channel_write(zx_handle_t handle, uint32_t options, const void* bytes, uint32_t num_bytes,

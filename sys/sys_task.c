@@ -81,20 +81,10 @@ zx_status_t sys_process_create(zx_handle_t job, uptr_t name, size_t name_size, u
     if (st == ZX_OK) st = process_create((struct job *)o, buf, len, &p);
     object_unref(o);
     if (st != ZX_OK) return st;
-    zx_handle_t hp, hv;
-    st = handle_add(sys_handles(), &p->obj, ZX_DEFAULT_PROCESS_RIGHTS, &hp);
-    if (st == ZX_OK) {
-        st = handle_add(sys_handles(), &p->root_vmar->obj, ZX_DEFAULT_ROOT_VMAR_RIGHTS, &hv);
-        if (st != ZX_OK) handle_close(sys_handles(), hp);
-    }
+    st = sys_give_handle_pair(&p->obj, ZX_DEFAULT_PROCESS_RIGHTS, proc_handle, &p->root_vmar->obj,
+                              ZX_DEFAULT_ROOT_VMAR_RIGHTS, vmar_handle);
     object_unref(&p->obj);
-    if (st != ZX_OK) return st;
-    if (copy_to_user(proc_handle, &hp, sizeof(hp)) != ZX_OK || copy_to_user(vmar_handle, &hv, sizeof(hv)) != ZX_OK) {
-        handle_close(sys_handles(), hv);
-        handle_close(sys_handles(), hp);
-        return ZX_ERR_INVALID_ARGS;
-    }
-    return ZX_OK;
+    return st;
 }
 
 // zx_status_t zx_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,

@@ -19,8 +19,6 @@ static inline zx_status_t sys_get(zx_handle_t h, zx_obj_type_t type, zx_rights_t
     return handle_get(sys_handles(), h, type, rights, out, out_rights);
 }
 
-// Add a handle to obj (taking a new reference) and write its value to `out`.
-// If the write fails the handle is closed again and ZX_ERR_INVALID_ARGS returned.
 // Write a new handle's value to `out`; if that fails, close the handle
 // again and return ZX_ERR_INVALID_ARGS.
 static inline zx_status_t sys_publish_handle(zx_handle_t h, uptr_t out) {
@@ -29,11 +27,35 @@ static inline zx_status_t sys_publish_handle(zx_handle_t h, uptr_t out) {
     return st;
 }
 
+// Add a handle to obj (taking a new reference) and write its value to `out`.
+// If the write fails the handle is closed again and ZX_ERR_INVALID_ARGS returned.
 static inline zx_status_t sys_give_handle(struct object *obj, zx_rights_t rights, uptr_t out) {
     zx_handle_t h;
     zx_status_t st = handle_add(sys_handles(), obj, rights, &h);
     if (st != ZX_OK) return st;
     return sys_publish_handle(h, out);
+}
+
+// sys_give_handle for two objects at once, both or neither: add a handle to
+// each (taking new references), then write their values to out_a and out_b.
+// If the second add fails the first handle is closed again; if a write fails
+// both are closed and ZX_ERR_INVALID_ARGS returned.
+static inline zx_status_t sys_give_handle_pair(struct object *a, zx_rights_t rights_a, uptr_t out_a,
+                                               struct object *b, zx_rights_t rights_b, uptr_t out_b) {
+    zx_handle_t ha, hb;
+    zx_status_t st = handle_add(sys_handles(), a, rights_a, &ha);
+    if (st != ZX_OK) return st;
+    st = handle_add(sys_handles(), b, rights_b, &hb);
+    if (st != ZX_OK) {
+        handle_close(sys_handles(), ha);
+        return st;
+    }
+    if (copy_to_user(out_a, &ha, sizeof(ha)) != ZX_OK || copy_to_user(out_b, &hb, sizeof(hb)) != ZX_OK) {
+        handle_close(sys_handles(), hb);
+        handle_close(sys_handles(), ha);
+        return ZX_ERR_INVALID_ARGS;
+    }
+    return ZX_OK;
 }
 
 // Take a handle out of the calling process's table for transfer: the object

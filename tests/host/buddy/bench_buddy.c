@@ -10,7 +10,7 @@
 // Times are printed, never checked.
 #include <time.h>
 
-#include "harness.h"
+#include "buddy_testlib.h"
 
 #define SPAN_BASE 0x80000000ull
 #define SPAN_PAGES (256ull * 1024 * 1024 / PAGE_SIZE)

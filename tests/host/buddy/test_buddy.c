@@ -2,7 +2,7 @@
 //
 // Each case builds its own span with malloc'ed metadata. Physical addresses
 // are just numbers here: the allocator never touches the frames.
-#include "harness.h"
+#include "buddy_testlib.h"
 
 #define MiB (1024ull * 1024)
 #define RAM_BASE 0x80000000ull
@@ -732,6 +732,7 @@ static void test_check_detects_corruption(void) {
 }
 
 int main(void) {
+    th_prefix = "buddy";
     RUN_CASE(test_init_empty);
     RUN_CASE(test_add_range_coalesces_fully);
     RUN_CASE(test_add_range_pieces_coalesce);

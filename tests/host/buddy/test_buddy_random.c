@@ -17,7 +17,7 @@
 #include <stdarg.h>
 #include <time.h>
 
-#include "harness.h"
+#include "buddy_testlib.h"
 
 #define CHECK_EVERY 10000
 #define NORDERS (BUDDY_MAX_ORDER + 1)

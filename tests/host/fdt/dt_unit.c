@@ -172,38 +172,104 @@ static void expect_refused(zx_status_t status, const char *text) {
         fprintf(stderr, "  got %d \"%s\", wanted %d \"%s\"\n", st, why ? why : "(null)", status, text);
 }
 
-// / { #address-cells = 2; #size-cells = 2; model; chosen; memory; cpus; soc { serial; test } }
-static void basic_tree(void) {
+// --- building blocks: nodes written into B --------------------------------------
+
+// #address-cells and #size-cells.
+static void cells(uint32_t address, uint32_t size) {
+    b_u32prop(&B, "#address-cells", address);
+    b_u32prop(&B, "#size-cells", size);
+}
+
+// Opens the root node, with 2 address and 2 size cells.
+static void root_2_2(void) {
     b_begin(&B, "");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
+    cells(2, 2);
+}
+
+// Opens a bus node: its cells and an identity "ranges".
+static void bus(const char *name, uint32_t address, uint32_t size) {
+    b_begin(&B, name);
+    cells(address, size);
+    b_empty(&B, "ranges");
+}
+
+// Closes the innermost node (the root) and ends the structure block.
+static void end_root(void) {
+    b_end(&B);
+    b_u32(&B, TOK_END);
+}
+
+// ... and writes the blob.
+static void end_blob(void) {
+    end_root();
+    finish();
+}
+
+// A node with one reg entry of 2+2 cells.
+static void dev(const char *name, uint64_t base, uint64_t size) {
+    b_begin(&B, name);
+    b_reg(&B, base, size);
+    b_end(&B);
+}
+
+// A node with one reg entry of 1+1 cells.
+static void dev32(const char *name, uint32_t base, uint32_t size) {
+    b_begin(&B, name);
+    b_cells(&B, "reg", 2, base, size);
+    b_end(&B);
+}
+
+// A node with one property, then one reg entry of 2+2 cells.
+static void dev_prop(const char *name, const char *prop, const void *v, uint32_t len, uint64_t base, uint64_t size) {
+    b_begin(&B, name);
+    b_prop(&B, prop, v, len);
+    b_reg(&B, base, size);
+    b_end(&B);
+}
+
+static void dev_str(const char *name, const char *prop, const char *s, uint64_t base, uint64_t size) {
+    dev_prop(name, prop, s, (uint32_t)strlen(s) + 1, base, size);
+}
+
+// A RAM node (2+2 cells).
+static void memory(const char *name, uint64_t base, uint64_t size) {
+    b_begin(&B, name);
+    b_str(&B, "device_type", "memory");
+    b_reg(&B, base, size);
+    b_end(&B);
+}
+
+// Opens cpu@<hartid>: its device_type and reg (1 address cell).
+static void cpu(uint32_t hartid) {
+    char name[32];
+    snprintf(name, sizeof(name), "cpu@%u", hartid);
+    b_begin(&B, name);
+    b_str(&B, "device_type", "cpu");
+    b_u32prop(&B, "reg", hartid);
+}
+
+// / { #address-cells = 2; #size-cells = 2; model; chosen; memory; cpus; soc { serial; test } },
+// the root left open.
+static void basic_tree(void) {
+    root_2_2();
     b_str(&B, "model", "unit,board");
     b_begin(&B, "chosen");
     b_str(&B, "stdout-path", "/soc/serial@10000000:115200n8");
     b_str(&B, "bootargs", "hello");
     b_end(&B);
-    b_begin(&B, "memory@80000000");
-    b_str(&B, "device_type", "memory");
-    b_reg(&B, 0x80000000, 0x10000000);
-    b_end(&B);
+    memory("memory@80000000", 0x80000000, 0x10000000);
     b_begin(&B, "cpus");
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 0);
+    cells(1, 0);
     b_u32prop(&B, "timebase-frequency", 10000000);
-    b_begin(&B, "cpu@0");
-    b_str(&B, "device_type", "cpu");
-    b_u32prop(&B, "reg", 0);
+    cpu(0);
     b_str(&B, "riscv,isa", "rv64imafdc_zicsr");
     b_str(&B, "mmu-type", "riscv,sv39");
     b_begin(&B, "interrupt-controller");
     b_empty(&B, "interrupt-controller");
     b_end(&B);
-    b_end(&B);
-    b_end(&B);
-    b_begin(&B, "soc");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
-    b_empty(&B, "ranges");
+    b_end(&B);  // cpu@0
+    b_end(&B);  // cpus
+    bus("soc", 2, 2);
     b_begin(&B, "serial@10000000");
     b_str(&B, "compatible", "ns16550a");
     b_reg(&B, 0x10000000, 0x100);
@@ -211,24 +277,40 @@ static void basic_tree(void) {
     b_u32prop(&B, "reg-shift", 2);
     b_u32prop(&B, "reg-io-width", 4);
     b_end(&B);
-    b_begin(&B, "test@100000");
-    b_prop(&B, "compatible", "sifive,test1\0sifive,test0", 26);
-    b_reg(&B, 0x100000, 0x1000);
-    b_end(&B);
+    dev_prop("test@100000", "compatible", "sifive,test1\0sifive,test0", 26, 0x100000, 0x1000);
+    b_end(&B);  // soc
 }
 
 static void basic_blob(void) {
+    memset(&B, 0, sizeof(B));
     basic_tree();
-    b_end(&B);  // soc
-    b_end(&B);  // root
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
 }
 
 static void set_hdr(unsigned field, uint32_t v) { put32(blob + 4 * field, v); }
 static uint32_t hdr(unsigned field) { return get32(blob + 4 * field); }
 enum { H_MAGIC, H_TOTAL, H_OFF_STRUCT, H_OFF_STRINGS, H_OFF_RSV, H_VERSION, H_LAST_COMP, H_CPU, H_SIZE_STRINGS,
        H_SIZE_STRUCT };
+
+// Starts test `name` on the basic blob.
+static void basic(const char *name) {
+    begin_test(name);
+    basic_blob();
+}
+
+// A header field of the basic blob.
+static uint32_t basic_hdr(unsigned field) {
+    basic_blob();
+    return hdr(field);
+}
+
+// Test `name`: the basic blob with header field `field` set to `v` is
+// refused with `status` and a message containing `text`.
+static void hdr_refused(const char *name, unsigned field, uint32_t v, zx_status_t status, const char *text) {
+    basic(name);
+    set_hdr(field, v);
+    expect_refused(status, text);
+}
 
 static const struct dt_mmio *find_mmio(uint64_t addr) {
     for (unsigned i = 0; i < info.n_mmio; i++)
@@ -239,8 +321,7 @@ static const struct dt_mmio *find_mmio(uint64_t addr) {
 // --- header -------------------------------------------------------------------
 
 static void t_valid(void) {
-    begin_test("valid");
-    basic_blob();
+    basic("valid");
     CHECK(parse() == ZX_OK);
     CHECK(info.totalsize == blob_len);
     CHECK(!strcmp(info.model, "unit,board") && !strcmp(info.bootargs, "hello"));
@@ -266,128 +347,73 @@ static void t_valid(void) {
 }
 
 static void t_header(void) {
-    begin_test("short avail");
-    basic_blob();
+    basic("short avail");
     for (size_t n = 0; n < 40; n++) CHECK(parse_n(n) == ZX_ERR_OUT_OF_RANGE);
 
-    begin_test("bad magic");
-    basic_blob();
-    set_hdr(H_MAGIC, 0xedfe0dd0);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "magic");
+    hdr_refused("bad magic", H_MAGIC, 0xedfe0dd0, ZX_ERR_IO_DATA_INTEGRITY, "magic");
+    hdr_refused("version 15", H_VERSION, 15, ZX_ERR_IO_DATA_INTEGRITY, "version");
 
-    begin_test("version 15");
-    basic_blob();
-    set_hdr(H_VERSION, 15);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "version");
-
-    begin_test("last_comp_version 18");
-    basic_blob();
+    basic("last_comp_version 18");
     set_hdr(H_VERSION, 18);
     set_hdr(H_LAST_COMP, 18);
     expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "last_comp_version");
 
-    begin_test("version 18 compatible with 16");
-    basic_blob();
+    basic("version 18 compatible with 16");
     set_hdr(H_VERSION, 18);
     CHECK(parse() == ZX_OK);
 
-    begin_test("last_comp_version newer than version");
-    basic_blob();
+    basic("last_comp_version newer than version");
     set_hdr(H_VERSION, 16);
     set_hdr(H_LAST_COMP, 17);
     expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "last_comp_version");
 
-    begin_test("totalsize > avail");
-    basic_blob();
-    set_hdr(H_TOTAL, (uint32_t)blob_len + 1);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "totalsize");
-    set_hdr(H_TOTAL, 0xffffffff);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "totalsize");
-
-    begin_test("totalsize < header");
-    basic_blob();
-    set_hdr(H_TOTAL, 39);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "totalsize");
-
-    begin_test("totalsize cuts the strings block");
-    basic_blob();
-    set_hdr(H_TOTAL, (uint32_t)blob_len - 1);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "strings block");
+    hdr_refused("totalsize > avail", H_TOTAL, basic_hdr(H_TOTAL) + 1, ZX_ERR_OUT_OF_RANGE, "totalsize");
+    hdr_refused("totalsize > avail", H_TOTAL, 0xffffffff, ZX_ERR_OUT_OF_RANGE, "totalsize");
+    hdr_refused("totalsize < header", H_TOTAL, 39, ZX_ERR_IO_DATA_INTEGRITY, "totalsize");
+    hdr_refused("totalsize cuts the strings block", H_TOTAL, basic_hdr(H_TOTAL) - 1, ZX_ERR_OUT_OF_RANGE,
+                "strings block");
 }
 
 static void t_blocks(void) {
-    begin_test("structure block offset past the blob");
-    basic_blob();
-    set_hdr(H_OFF_STRUCT, (uint32_t)blob_len + 4);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "structure block");
+    hdr_refused("structure block offset past the blob", H_OFF_STRUCT, basic_hdr(H_TOTAL) + 4, ZX_ERR_OUT_OF_RANGE,
+                "structure block");
+    hdr_refused("structure block inside the header", H_OFF_STRUCT, 36, ZX_ERR_OUT_OF_RANGE, "structure block");
+    hdr_refused("structure block size past the blob", H_SIZE_STRUCT,
+                basic_hdr(H_SIZE_STRUCT) + basic_hdr(H_SIZE_STRINGS) + 1, ZX_ERR_OUT_OF_RANGE, "structure block");
+    hdr_refused("structure block offset + size overflows", H_SIZE_STRUCT, 0xfffffff0, ZX_ERR_OUT_OF_RANGE,
+                "structure block");
 
-    begin_test("structure block inside the header");
-    basic_blob();
-    set_hdr(H_OFF_STRUCT, 36);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "structure block");
-
-    begin_test("structure block size past the blob");
-    basic_blob();
-    set_hdr(H_SIZE_STRUCT, hdr(H_SIZE_STRUCT) + hdr(H_SIZE_STRINGS) + 1);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "structure block");
-
-    begin_test("structure block offset + size overflows");
-    basic_blob();
-    set_hdr(H_SIZE_STRUCT, 0xfffffff0);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "structure block");
-
-    begin_test("structure block misaligned");
-    basic_blob();
+    basic("structure block misaligned");
     set_hdr(H_OFF_STRUCT, hdr(H_OFF_STRUCT) + 2);
     set_hdr(H_SIZE_STRUCT, hdr(H_SIZE_STRUCT) - 4);
     expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "aligned");
 
-    begin_test("strings block offset past the blob");
-    basic_blob();
-    set_hdr(H_OFF_STRINGS, (uint32_t)blob_len + 1);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "strings block");
+    hdr_refused("strings block offset past the blob", H_OFF_STRINGS, basic_hdr(H_TOTAL) + 1, ZX_ERR_OUT_OF_RANGE,
+                "strings block");
+    hdr_refused("strings block size past the blob", H_SIZE_STRINGS, basic_hdr(H_SIZE_STRINGS) + 1,
+                ZX_ERR_OUT_OF_RANGE, "strings block");
+    hdr_refused("strings block offset + size overflows", H_SIZE_STRINGS, 0xffffffff, ZX_ERR_OUT_OF_RANGE,
+                "strings block");
+    hdr_refused("reservation block past the blob", H_OFF_RSV, basic_hdr(H_TOTAL) + 8, ZX_ERR_OUT_OF_RANGE,
+                "reservation block");
+    hdr_refused("reservation block misaligned", H_OFF_RSV, 44, ZX_ERR_IO_DATA_INTEGRITY, "8-byte aligned");
 
-    begin_test("strings block size past the blob");
-    basic_blob();
-    set_hdr(H_SIZE_STRINGS, hdr(H_SIZE_STRINGS) + 1);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "strings block");
-
-    begin_test("strings block offset + size overflows");
-    basic_blob();
-    set_hdr(H_SIZE_STRINGS, 0xffffffff);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "strings block");
-
-    begin_test("reservation block past the blob");
-    basic_blob();
-    set_hdr(H_OFF_RSV, (uint32_t)blob_len + 8);
-    expect_refused(ZX_ERR_OUT_OF_RANGE, "reservation block");
-
-    begin_test("reservation block misaligned");
-    basic_blob();
-    set_hdr(H_OFF_RSV, 44);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "8-byte aligned");
-
-    begin_test("reservation block not terminated inside the blob");
-    basic_blob();
+    basic("reservation block not terminated inside the blob");
     set_hdr(H_OFF_RSV, (uint32_t)((blob_len - 8) & ~(size_t)7));
     memset(blob + hdr(H_OFF_RSV), 0xff, blob_len - hdr(H_OFF_RSV));
     expect_refused(ZX_ERR_OUT_OF_RANGE, "not terminated");
 
-    begin_test("reservation entry of size 0");
-    basic_blob();
+    basic("reservation entry of size 0");
     put64(blob + 40, 0x1000);  // {0x1000, 0} where the terminator should be
     expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "{0,0}");
 
     begin_test("reservations");
     basic_tree();
-    b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
     B.rsv[0][0] = 0x81000000, B.rsv[0][1] = 0x1000;
     B.rsv[1][0] = 0x100800, B.rsv[1][1] = 0x100;  // inside test@100000: splits it
     B.rsv[2][0] = 0, B.rsv[2][1] = 0x10;          // base 0 is a real entry, not the terminator
     B.nrsv = 3;
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK);
     CHECK(info.n_reserved == 3 && info.reserved[0].base == 0x81000000 && info.reserved[2].size == 0x10);
     CHECK(!strcmp(info.reserved[1].name, "/memreserve/"));
@@ -403,6 +429,14 @@ static void struct_only(void (*fill)(void)) {
     finish();
 }
 
+// Test `name`: the blob whose structure block `fill` writes is refused as
+// corrupt with a message containing `text`.
+static void struct_refused(const char *name, void (*fill)(void), const char *text) {
+    begin_test(name);
+    struct_only(fill);
+    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, text);
+}
+
 static void s_unterminated_name(void) {
     b_begin(&B, "");
     b_u32(&B, TOK_BEGIN);
@@ -416,8 +450,7 @@ static void s_missing_end(void) {
 static void s_extra_end_node(void) {
     b_begin(&B, "");
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_unclosed(void) {
     b_begin(&B, "");
@@ -437,8 +470,7 @@ static void s_prop_len_huge(void) {
     b_u32(&B, TOK_PROP);
     b_u32(&B, 0xfffffffc);
     b_u32(&B, b_stroff(&B, "model"));
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_prop_header_cut(void) {
     b_begin(&B, "");
@@ -449,8 +481,7 @@ static void s_nameoff_outside(void) {
     b_begin(&B, "");
     b_str(&B, "model", "x");
     put32(B.st + B.sl - 8 + 0, 0xffffff00);  // the nameoff of the property just written
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_nameoff_at_end(void) {
     b_begin(&B, "");
@@ -458,35 +489,30 @@ static void s_nameoff_at_end(void) {
     b_u32(&B, 0);
     b_stroff(&B, "model");
     b_u32(&B, (uint32_t)B.strl);  // just past the strings
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_unknown_token(void) {
     b_begin(&B, "");
     b_u32(&B, 7);
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_prop_before_root(void) {
     b_str(&B, "model", "x");
     b_begin(&B, "");
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_prop_after_subnode(void) {
     b_begin(&B, "");
     b_begin(&B, "a");
     b_end(&B);
     b_str(&B, "model", "x");
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_two_roots(void) {
     b_begin(&B, "");
     b_end(&B);
     b_begin(&B, "");
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_no_root(void) {
     b_u32(&B, TOK_NOP);
@@ -494,22 +520,19 @@ static void s_no_root(void) {
 }
 static void s_root_named(void) {
     b_begin(&B, "/");
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_slash_name(void) {
     b_begin(&B, "");
     b_begin(&B, "a/b");
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static void s_empty_name(void) {
     b_begin(&B, "");
     b_begin(&B, "");
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
+    end_root();
 }
 static unsigned depth_for_test;
 static void s_deep(void) {
@@ -520,73 +543,28 @@ static void s_deep(void) {
 }
 
 static void t_struct(void) {
-    begin_test("node name not terminated");
-    struct_only(s_unterminated_name);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "node name not NUL-terminated");
-
-    begin_test("no FDT_END");
-    struct_only(s_missing_end);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "without FDT_END");
-
-    begin_test("FDT_END past size_dt_struct");
-    basic_blob();
-    set_hdr(H_SIZE_STRUCT, hdr(H_SIZE_STRUCT) - 4);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "without FDT_END");
-
-    begin_test("extra FDT_END_NODE");
-    struct_only(s_extra_end_node);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "FDT_END_NODE without");
-
-    begin_test("unclosed node");
-    struct_only(s_unclosed);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "unbalanced");
-
-    begin_test("property length past the block");
-    struct_only(s_prop_past_block);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "property value past");
-    struct_only(s_prop_len_huge);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "property value past");
-    struct_only(s_prop_header_cut);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "property header past");
-
-    begin_test("nameoff outside the strings block");
-    struct_only(s_nameoff_outside);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "name offset outside");
-    struct_only(s_nameoff_at_end);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "name offset outside");
-
-    begin_test("property name not terminated in the strings block");
-    basic_blob();
-    set_hdr(H_SIZE_STRINGS, hdr(H_SIZE_STRINGS) - 1);  // cut the last name's NUL
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "not NUL-terminated inside the strings");
-
-    begin_test("unknown token");
-    struct_only(s_unknown_token);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "unknown token");
-
-    begin_test("property outside a node");
-    struct_only(s_prop_before_root);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "outside any node");
-
-    begin_test("property after a subnode");
-    struct_only(s_prop_after_subnode);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "after a subnode");
-
-    begin_test("two roots");
-    struct_only(s_two_roots);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "more than one root");
-
-    begin_test("no root");
-    struct_only(s_no_root);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "no root");
-
-    begin_test("node names");
-    struct_only(s_root_named);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "root node name");
-    struct_only(s_slash_name);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "containing '/'");
-    struct_only(s_empty_name);
-    expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "node name empty");
+    struct_refused("node name not terminated", s_unterminated_name, "node name not NUL-terminated");
+    struct_refused("no FDT_END", s_missing_end, "without FDT_END");
+    hdr_refused("FDT_END past size_dt_struct", H_SIZE_STRUCT, basic_hdr(H_SIZE_STRUCT) - 4, ZX_ERR_IO_DATA_INTEGRITY,
+                "without FDT_END");
+    struct_refused("extra FDT_END_NODE", s_extra_end_node, "FDT_END_NODE without");
+    struct_refused("unclosed node", s_unclosed, "unbalanced");
+    struct_refused("property length past the block", s_prop_past_block, "property value past");
+    struct_refused("property length past the block", s_prop_len_huge, "property value past");
+    struct_refused("property length past the block", s_prop_header_cut, "property header past");
+    struct_refused("nameoff outside the strings block", s_nameoff_outside, "name offset outside");
+    struct_refused("nameoff outside the strings block", s_nameoff_at_end, "name offset outside");
+    // The last name's NUL cut off:
+    hdr_refused("property name not terminated in the strings block", H_SIZE_STRINGS, basic_hdr(H_SIZE_STRINGS) - 1,
+                ZX_ERR_IO_DATA_INTEGRITY, "not NUL-terminated inside the strings");
+    struct_refused("unknown token", s_unknown_token, "unknown token");
+    struct_refused("property outside a node", s_prop_before_root, "outside any node");
+    struct_refused("property after a subnode", s_prop_after_subnode, "after a subnode");
+    struct_refused("two roots", s_two_roots, "more than one root");
+    struct_refused("no root", s_no_root, "no root");
+    struct_refused("node names", s_root_named, "root node name");
+    struct_refused("node names", s_slash_name, "containing '/'");
+    struct_refused("node names", s_empty_name, "node name empty");
 
     begin_test("depth limit");
     depth_for_test = FDT_MAX_DEPTH;
@@ -596,8 +574,7 @@ static void t_struct(void) {
     struct_only(s_deep);
     expect_refused(ZX_ERR_IO_DATA_INTEGRITY, "deeper");
 
-    begin_test("version 16 (no size_dt_struct)");
-    basic_blob();
+    basic("version 16 (no size_dt_struct)");
     set_hdr(H_VERSION, 16);
     set_hdr(H_SIZE_STRUCT, 0xdeadbeef);  // not a v16 field: ignored
     CHECK(parse() == ZX_OK && info.n_mmio == 2);
@@ -627,12 +604,6 @@ static void t_nops(void) {
 
 // --- interpretation rules -------------------------------------------------------
 
-static void dev(const char *name, uint64_t base, uint64_t size) {
-    b_begin(&B, name);
-    b_reg(&B, base, size);
-    b_end(&B);
-}
-
 static void t_cells_and_ranges(void) {
     begin_test("default cells");
     b_begin(&B, "");
@@ -643,33 +614,30 @@ static void t_cells_and_ranges(void) {
     b_str(&B, "device_type", "memory");
     b_cells(&B, "reg", 9, 0x0, 0x80000000, 0x1000000, 0x0, 0x90000000, 0x1000000, 0x0, 0xa0000000, 0x0);
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK && info.n_mmio == 1 && info.mmio[0].base == 0x100002000ull && info.mmio[0].size == 0x100);
     CHECK(info.n_memory == 2 && info.memory[1].base == 0x90000000 && info.memory[1].size == 0x1000000);
 
     begin_test("bad cells");
     b_begin(&B, "");
-    b_begin(&B, "a");
-    b_u32prop(&B, "#address-cells", 0);
-    b_empty(&B, "ranges");
-    dev("x", 0x1000, 0x10);
-    b_end(&B);
-    b_begin(&B, "b");
-    b_u32prop(&B, "#address-cells", 5);
-    b_empty(&B, "ranges");
-    dev("x", 0x2000, 0x10);
-    b_end(&B);
-    b_begin(&B, "c");
-    b_cells(&B, "#size-cells", 2, 0, 2);  // 8 bytes: invalid
-    b_empty(&B, "ranges");
-    dev("x", 0x3000, 0x10);
-    b_end(&B);
-    b_begin(&B, "d");
-    b_u32prop(&B, "#address-cells", 3);
-    b_u32prop(&B, "#size-cells", 1);
-    b_empty(&B, "ranges");
+    // Buses with one bad cells property, each with a device under it.
+    static const struct {
+        const char *bus, *prop;
+        unsigned n;
+        uint32_t v[2];
+    } bad[] = {
+        {"a", "#address-cells", 1, {0}},
+        {"b", "#address-cells", 1, {5}},
+        {"c", "#size-cells", 2, {0, 2}},  // 8 bytes: invalid
+    };
+    for (unsigned i = 0; i < 3; i++) {
+        b_begin(&B, bad[i].bus);
+        b_cells(&B, bad[i].prop, bad[i].n, bad[i].v[0], bad[i].v[1]);
+        b_empty(&B, "ranges");
+        dev("x", 0x1000 * (i + 1), 0x10);
+        b_end(&B);
+    }
+    bus("d", 3, 1);
     b_begin(&B, "wide@4000");
     b_cells(&B, "reg", 4, 0, 0, 0x4000, 0x10);  // upper cell zero: fine
     b_end(&B);
@@ -677,51 +645,32 @@ static void t_cells_and_ranges(void) {
     b_cells(&B, "reg", 4, 1, 0, 0x5000, 0x10);  // does not fit 64 bits: skipped
     b_end(&B);
     b_end(&B);
-    b_begin(&B, "e");
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 0);
-    b_empty(&B, "ranges");
+    bus("e", 1, 0);
     b_begin(&B, "nosize@6000");
     b_cells(&B, "reg", 1, 0x6000);  // size 0: skipped
     b_end(&B);
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK);
     CHECK(info.n_mmio == 1 && info.mmio[0].base == 0x4000 && !strcmp(info.mmio[0].path, "/d/wide@4000"));
 
     begin_test("ranges");
-    b_begin(&B, "");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
+    root_2_2();
     b_begin(&B, "nobus");  // no ranges: children are not memory mapped
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 1);
-    b_begin(&B, "x@0");
-    b_cells(&B, "reg", 2, 0x0, 0x100);
-    b_end(&B);
+    cells(1, 1);
+    dev32("x@0", 0x0, 0x100);
     b_end(&B);
     b_begin(&B, "bus");
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 1);
+    cells(1, 1);
     b_cells(&B, "ranges", 8, 0x1000, 0x0, 0x40000000, 0x1000, /**/ 0x0, 0xffffffff, 0xfffff000, 0x2000);
-    b_begin(&B, "in@1800");
-    b_cells(&B, "reg", 2, 0x1800, 0x1000);  // clipped to the window end 0x2000
-    b_end(&B);
-    b_begin(&B, "out@3000");
-    b_cells(&B, "reg", 2, 0x3000, 0x10);  // in no window
-    b_end(&B);
-    b_begin(&B, "wrap@800");
-    b_cells(&B, "reg", 2, 0x800, 0x10);  // 0xfffffffffffff000 + 0x800: fine
-    b_end(&B);
+    dev32("in@1800", 0x1800, 0x1000);  // clipped to the window end 0x2000
+    dev32("out@3000", 0x3000, 0x10);   // in no window
+    dev32("wrap@800", 0x800, 0x10);    // 0xfffffffffffff000 + 0x800: fine
     b_begin(&B, "partial");
     b_cells(&B, "reg", 3, 0x1000, 0x10, 0x1100);  // a trailing partial entry is ignored
     b_end(&B);
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK);
     CHECK(info.n_mmio == 3);
     CHECK(info.mmio[0].base == 0x40000000 && info.mmio[0].size == 0x10 && !strcmp(info.mmio[0].path, "/bus/partial"));
@@ -729,89 +678,47 @@ static void t_cells_and_ranges(void) {
     CHECK(info.mmio[2].base == 0xfffffffffffff800ull && info.mmio[2].size == 0x10);
 
     begin_test("translation overflow and saturation");
-    b_begin(&B, "");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
+    root_2_2();
     b_begin(&B, "bus");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
+    cells(2, 2);
     b_cells(&B, "ranges", 6, 0, 0, 0xffffffff, 0xffff0000, 0x1, 0x0);  // window past 2^64
     dev("x@20000", 0x20000, 0x10);  // parent + off wraps: not mapped
     dev("y@f000", 0xf000, 0x10000);  // size saturated at 2^64 - 1
     b_end(&B);
     dev("top", 0xffffffffffffffffull, 0x10);  // base + size wraps to size 0: skipped
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK);
     CHECK(info.n_mmio == 1 && info.mmio[0].base == 0xfffffffffffff000ull && info.mmio[0].size == 0xfff);
 }
 
 static void t_status_merge_cut(void) {
     begin_test("status, merge, cut");
-    b_begin(&B, "");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
-    b_begin(&B, "memory@80000000");
-    b_str(&B, "device_type", "memory");
-    b_reg(&B, 0x80000000, 0x1000000);
-    b_end(&B);
+    root_2_2();
+    memory("memory@80000000", 0x80000000, 0x1000000);
     b_begin(&B, "memory@90000000");  // disabled RAM is not RAM
     b_str(&B, "device_type", "memory");
     b_str(&B, "status", "disabled");
     b_reg(&B, 0x90000000, 0x1000000);
     b_end(&B);
-    b_begin(&B, "okay");
-    b_str(&B, "status", "okay");
-    b_reg(&B, 0x1000, 0x100);
-    b_end(&B);
-    b_begin(&B, "ok");
-    b_str(&B, "status", "ok");
-    b_reg(&B, 0x2000, 0x100);
-    b_end(&B);
-    b_begin(&B, "fail");
-    b_str(&B, "status", "fail");
-    b_reg(&B, 0x3000, 0x100);
-    b_end(&B);
-    b_begin(&B, "garbage");
-    b_prop(&B, "status", "okay", 4);  // no NUL: not a string, not okay
-    b_reg(&B, 0x4000, 0x100);
-    b_end(&B);
+    dev_str("okay", "status", "okay", 0x1000, 0x100);
+    dev_str("ok", "status", "ok", 0x2000, 0x100);
+    dev_str("fail", "status", "fail", 0x3000, 0x100);
+    dev_prop("garbage", "status", "okay", 4, 0x4000, 0x100);  // no NUL: not a string, not okay
     // Merging: b starts lower than a, so it names the merged entry; c touches, d overlaps.
-    b_begin(&B, "a");
-    b_str(&B, "compatible", "test,a");
-    b_reg(&B, 0x10000100, 0x100);
-    b_end(&B);
-    b_begin(&B, "b");
-    b_prop(&B, "compatible", "test,b\0riscv,aclint-mswi", 25);
-    b_reg(&B, 0x10000000, 0x180);
-    b_end(&B);
-    b_begin(&B, "c");
-    b_reg(&B, 0x10000200, 0x100);
-    b_end(&B);
+    dev_str("a", "compatible", "test,a", 0x10000100, 0x100);
+    dev_prop("b", "compatible", "test,b\0riscv,aclint-mswi", 25, 0x10000000, 0x180);
+    dev("c", 0x10000200, 0x100);
     b_begin(&B, "d");
     b_reg(&B, 0x10000280, 0x100);
     b_empty(&B, "interrupt-controller");
     b_end(&B);
-    b_begin(&B, "e");  // same base as a later node: e (earlier) names the entry
-    b_reg(&B, 0x20000000, 0x100);
-    b_end(&B);
-    b_begin(&B, "f");
-    b_reg(&B, 0x20000000, 0x200);
-    b_end(&B);
+    dev("e", 0x20000000, 0x100);  // same base as a later node: e (earlier) names the entry
+    dev("f", 0x20000000, 0x200);
     // Cutting: straddles the start of RAM; covers RAM entirely (split around it).
-    b_begin(&B, "straddle");
-    b_reg(&B, 0x7fff0000, 0x20000);
-    b_end(&B);
-    b_begin(&B, "around");
-    b_reg(&B, 0x7f000000, 0x3000000);
-    b_end(&B);
-    b_begin(&B, "inside");
-    b_reg(&B, 0x80001000, 0x1000);
-    b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    dev("straddle", 0x7fff0000, 0x20000);
+    dev("around", 0x7f000000, 0x3000000);
+    dev("inside", 0x80001000, 0x1000);
+    end_blob();
     CHECK(parse() == ZX_OK);
     CHECK(info.n_memory == 1);
     CHECK(find_mmio(0x1000) && find_mmio(0x2000) && !find_mmio(0x3000) && !find_mmio(0x4000));
@@ -850,9 +757,7 @@ static void t_chosen_aliases(void) {
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         begin_test(cases[i].stdout_path);
-        b_begin(&B, "");
-        b_u32prop(&B, "#address-cells", 2);
-        b_u32prop(&B, "#size-cells", 2);
+        root_2_2();
         b_begin(&B, "aliases");
         b_str(&B, "serial0", "/soc/serial@10000000");
         b_str(&B, "uart", "/soc/serial@10001000");
@@ -864,14 +769,8 @@ static void t_chosen_aliases(void) {
         b_cells(&B, "linux,initrd-start", 1, 0x84000000);
         b_cells(&B, "linux,initrd-end", 2, 0x1, 0x2);
         b_end(&B);
-        b_begin(&B, "soc");
-        b_u32prop(&B, "#address-cells", 2);
-        b_u32prop(&B, "#size-cells", 2);
-        b_empty(&B, "ranges");
-        b_begin(&B, "serial@10000000");
-        b_str(&B, "compatible", "ns16550a");
-        b_reg(&B, 0x10000000, 0x100);
-        b_end(&B);
+        bus("soc", 2, 2);
+        dev_str("serial@10000000", "compatible", "ns16550a", 0x10000000, 0x100);
         b_begin(&B, "serial@10001000");
         b_str(&B, "compatible", "sifive,uart0");
         b_reg(&B, 0x10001000, 0x1000);
@@ -879,9 +778,7 @@ static void t_chosen_aliases(void) {
         b_prop(&B, "reg-shift", "\0\0", 2);             // bad length: default
         b_end(&B);
         b_end(&B);
-        b_end(&B);
-        b_u32(&B, TOK_END);
-        finish();
+        end_blob();
         CHECK(parse() == ZX_OK);
         CHECK(!strcmp(info.stdout_path, cases[i].expect_path));
         CHECK(info.console.base == cases[i].base);
@@ -897,22 +794,17 @@ static void t_cpus(void) {
     begin_test("cpus");
     b_begin(&B, "");
     b_begin(&B, "cpus");
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 0);
+    cells(1, 0);
     b_begin(&B, "cpu@0");  // no reg: skipped, but its timebase counts
     b_str(&B, "device_type", "cpu");
     b_cells(&B, "timebase-frequency", 2, 0x1, 0x0);
     b_end(&B);
-    b_begin(&B, "cpu@1");
-    b_str(&B, "device_type", "cpu");
-    b_u32prop(&B, "reg", 1);
+    cpu(1);
     b_str(&B, "status", "disabled");
     b_u32prop(&B, "timebase-frequency", 5);  // not the first one
     b_prop(&B, "riscv,isa", "rv64gc", 6);  // unterminated: ""
     b_end(&B);
-    b_begin(&B, "cpu@7");
-    b_str(&B, "device_type", "cpu");
-    b_u32prop(&B, "reg", 7);
+    cpu(7);
     b_str(&B, "riscv,isa",
           "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_svinval_svnapot_svpbmt_zicbom_zicboz_"
           "zicbop_zfh_zfhmin_zkt_zkn_zks_zbkb_zbkc_zbkx_long_tail_of_extensions");
@@ -925,9 +817,7 @@ static void t_cpus(void) {
     b_u32prop(&B, "reg", 9);
     b_end(&B);
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK);
     CHECK(info.timebase_frequency == 0x100000000ull);
     CHECK(info.n_cpus == 2 && info.cpus[0].hartid == 1 && !info.cpus[0].okay && info.cpus[0].isa[0] == 0);
@@ -939,11 +829,7 @@ static void t_cpus(void) {
 // One cpu node with reg `id`, riscv,isa `isa` (NULL: none) and a
 // riscv,isa-extensions value of `len` bytes (NULL: none).
 static void svpbmt_cpu(uint32_t id, const char *isa, const char *ext, uint32_t len) {
-    char name[16];
-    snprintf(name, sizeof(name), "cpu@%u", id);
-    b_begin(&B, name);
-    b_str(&B, "device_type", "cpu");
-    b_u32prop(&B, "reg", id);
+    cpu(id);
     if (isa) b_str(&B, "riscv,isa", isa);
     if (ext) b_prop(&B, "riscv,isa-extensions", ext, len);
     b_end(&B);
@@ -956,8 +842,7 @@ static void t_svpbmt(void) {
         "zfhmin_zkt_zkn_zks_zbkb_zbkc_zbkx_svpbmt";  // past the 127 characters kept
     b_begin(&B, "");
     b_begin(&B, "cpus");
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 0);
+    cells(1, 0);
     svpbmt_cpu(0, "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc_svpbmt", NULL, 0);  // QEMU 7.2
     svpbmt_cpu(1, "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc", NULL, 0);  // default QEMU cpu
     svpbmt_cpu(2, "rv64imac_svpbmtx_xsvpbmt_svpbm", NULL, 0);  // only prefixes and suffixes
@@ -969,9 +854,7 @@ static void t_svpbmt(void) {
     svpbmt_cpu(8, NULL, "svpbmt", 7);
     svpbmt_cpu(9, "svpbmt", "", 0);  // no '_': the base, not an extension
     b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK);
     static const bool want[10] = {true, false, false, true, true, true, false, false, true, false};
     CHECK(info.n_cpus == 10);
@@ -986,63 +869,41 @@ static void t_svpbmt(void) {
 
 static void t_full_tables(void) {
     begin_test("full tables");
-    b_begin(&B, "");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
+    root_2_2();
     b_str(&B, "model", "a model name that is much longer than the sixty-three characters a dt_info keeps");
     b_begin(&B, "cpus");
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 0);
+    cells(1, 0);
     for (unsigned i = 0; i < DT_MAX_CPUS + 4; i++) {
-        char name[32];
-        snprintf(name, sizeof(name), "cpu@%u", i);
-        b_begin(&B, name);
-        b_str(&B, "device_type", "cpu");
-        b_u32prop(&B, "reg", i);
+        cpu(i);
         b_end(&B);
     }
     b_end(&B);
     // 20 RAM ranges: the last ones do not fit the table but are still cut out
     // of the map (the devices below lie on them).
+    char name[32];
     for (unsigned i = 0; i < DT_MAX_MEM + 4; i++) {
-        char name[32];
         snprintf(name, sizeof(name), "memory@%x", 0x80000000u + i * 0x100000u);
-        b_begin(&B, name);
-        b_str(&B, "device_type", "memory");
-        b_reg(&B, 0x80000000u + i * 0x200000u, 0x100000);
-        b_end(&B);
+        memory(name, 0x80000000u + i * 0x200000u, 0x100000);
     }
-    b_begin(&B, "reserved-memory");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
-    b_empty(&B, "ranges");
+    bus("reserved-memory", 2, 2);
     for (unsigned i = 0; i < DT_MAX_RESERVED + 4; i++) {
-        char name[32];
         snprintf(name, sizeof(name), "r@%x", 0x40000000u + i * 0x2000u);
-        b_begin(&B, name);
-        b_reg(&B, 0x40000000u + i * 0x2000u, 0x1000);
-        b_end(&B);
+        dev(name, 0x40000000u + i * 0x2000u, 0x1000);
     }
     b_end(&B);
     b_begin(&B, "a-bus-with-a-very-long-name-to-overflow-the-path-field-of-the-mmio-map");
     b_empty(&B, "ranges");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
-    b_begin(&B, "device-with-a-long-name@0");
-    b_reg(&B, 0x60000000, 0x1000);
-    b_end(&B);
+    cells(2, 2);
+    dev("device-with-a-long-name@0", 0x60000000, 0x1000);
     b_end(&B);
     // Devices on the reserved ranges past the table, on RAM past the table.
     dev("on-res", 0x40000000u + (DT_MAX_RESERVED + 2) * 0x2000u, 0x2000);
     dev("on-ram", 0x80000000u + (DT_MAX_MEM + 2) * 0x200000u, 0x200000);
     for (unsigned i = 0; i < DT_MAX_MMIO + 20; i++) {
-        char name[32];
         snprintf(name, sizeof(name), "dev@%x", 0x10000000u + i * 0x2000u);
         dev(name, 0x10000000u + i * 0x2000u, 0x1000);
     }
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    end_blob();
     CHECK(parse() == ZX_OK);
     CHECK(info.truncated);
     CHECK(info.n_cpus == DT_MAX_CPUS && info.n_memory == DT_MAX_MEM && info.n_reserved == DT_MAX_RESERVED);
@@ -1061,41 +922,24 @@ static void t_full_tables(void) {
 
 static void t_poweroff_intc(void) {
     begin_test("poweroff and intc");
-    b_begin(&B, "");
-    b_u32prop(&B, "#address-cells", 2);
-    b_u32prop(&B, "#size-cells", 2);
+    root_2_2();
     b_begin(&B, "test@100000");
     b_str(&B, "compatible", "sifive,test0");
     b_str(&B, "status", "disabled");
     b_reg(&B, 0x100000, 0x1000);
     b_end(&B);
     b_begin(&B, "notmapped");
-    b_u32prop(&B, "#address-cells", 1);
-    b_u32prop(&B, "#size-cells", 1);
+    cells(1, 1);
     b_begin(&B, "test@0");
     b_str(&B, "compatible", "sifive,test0");
     b_cells(&B, "reg", 2, 0, 0x1000);
     b_end(&B);
     b_end(&B);
-    b_begin(&B, "test@200000");
-    b_prop(&B, "compatible", "x\0sifive,test0\0y", 17);
-    b_reg(&B, 0x200000, 0x1000);
-    b_end(&B);
-    b_begin(&B, "plic");
-    b_str(&B, "compatible", "riscv,plic0");
-    b_reg(&B, 0xc000000, 0x1000);
-    b_end(&B);
-    b_begin(&B, "imsic");
-    b_prop(&B, "compatible", "vendor,x\0riscv,imsics", 22);
-    b_reg(&B, 0x24000000, 0x1000);
-    b_end(&B);
-    b_begin(&B, "almost");
-    b_prop(&B, "compatible", "riscv,plic", 10);  // unterminated, and not riscv,plic0
-    b_reg(&B, 0x30000000, 0x1000);
-    b_end(&B);
-    b_end(&B);
-    b_u32(&B, TOK_END);
-    finish();
+    dev_prop("test@200000", "compatible", "x\0sifive,test0\0y", 17, 0x200000, 0x1000);
+    dev_str("plic", "compatible", "riscv,plic0", 0xc000000, 0x1000);
+    dev_prop("imsic", "compatible", "vendor,x\0riscv,imsics", 22, 0x24000000, 0x1000);
+    dev_prop("almost", "compatible", "riscv,plic", 10, 0x30000000, 0x1000);  // unterminated, and not riscv,plic0
+    end_blob();
     CHECK(parse() == ZX_OK);
     CHECK(info.poweroff_base == 0x200000);
     CHECK(!find_mmio(0x100000));

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness.h"
 #include "fake_physmap.h"
 #include "fake_tlb.h"
-#include "harness.h"
 #include "mm/physmap.h"
 #include "mm/pt.h"
 
@@ -86,8 +86,8 @@ static bool expect_map(uint64_t v, uint64_t p, unsigned f, uint64_t leaf, int li
     zx_status_t st = pt_lookup(&P, va(v), &got, &flags, &l);
     bool ok = st == ZX_OK && pa_val(got) == p && flags == f && l == leaf;
     if (!ok) {
-        h_check(false, "lookup", __FILE__, line);
-        printf(" (va %#llx: st %d pa %#llx flags %#x leaf %#zx; want pa %#llx flags %#x leaf %#llx)",
+        th_check(false, "lookup", __FILE__, line);
+        printf("    (va %#llx: st %d pa %#llx flags %#x leaf %#zx; want pa %#llx flags %#x leaf %#llx)\n",
                (unsigned long long)v, st, (unsigned long long)pa_val(got), flags, l, (unsigned long long)p, f,
                (unsigned long long)leaf);
     }
@@ -98,8 +98,8 @@ static bool expect_map(uint64_t v, uint64_t p, unsigned f, uint64_t leaf, int li
 static bool expect_unmapped(uint64_t v, int line) {
     zx_status_t st = pt_lookup(&P, va(v), NULL, NULL, NULL);
     if (st != ZX_ERR_NOT_FOUND) {
-        h_check(false, "lookup == NOT_FOUND", __FILE__, line);
-        printf(" (va %#llx: %d)", (unsigned long long)v, st);
+        th_check(false, "lookup == NOT_FOUND", __FILE__, line);
+        printf("    (va %#llx: %d)\n", (unsigned long long)v, st);
     }
     return st == ZX_ERR_NOT_FOUND;
 }
@@ -546,7 +546,7 @@ static void check_region(uint64_t v, uint64_t p, uint64_t len, unsigned f, const
             ok = st == ZX_OK && pa_val(got) == p + i * K4 + 0x7f8 && fl == f && leaf == want_leaf;
         }
         if (!CHECK(ok)) {
-            printf(" (page %#llx: st %d)", (unsigned long long)x, st);
+            printf("    (page %#llx: st %d)\n", (unsigned long long)x, st);
             bad++;
         }
     }
@@ -1028,14 +1028,7 @@ struct old {
 };
 
 static uint64_t rng_state;
-static uint64_t rnd(void) {
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545f4914f6cdd1dull;
-}
+static uint64_t rnd(void) { return th_xorshift(&rng_state); }
 
 static struct mpage *model;
 static struct old *olds;
@@ -1085,8 +1078,8 @@ static void random_run(uint64_t window, uint64_t seed, unsigned ops, bool types)
     static const unsigned good[] = {PT_READ,           PT_READ | PT_WRITE, PT_EXEC,
                                     PT_READ | PT_EXEC, PT_READ | PT_USER,  PT_READ | PT_WRITE | PT_USER,
                                     PT_READ | PT_EXEC | PT_USER};
-    unsigned n_ok = 0, n_exist = 0, n_nf = 0, n_nomem = 0, n_inval = 0, fails_before = h_case_fails;
-    for (unsigned op = 0; op < ops && h_case_fails - fails_before < 10; op++) {
+    unsigned n_ok = 0, n_exist = 0, n_nf = 0, n_nomem = 0, n_inval = 0, fails_before = th_case_failures;
+    for (unsigned op = 0; op < ops && th_case_failures - fails_before < 10; op++) {
         // A range in pages.
         uint64_t r = rnd() % 40, start, n;
         if (r < 26) {
@@ -1147,7 +1140,7 @@ static void random_run(uint64_t window, uint64_t seed, unsigned ops, bool types)
             snap_take(&s1);
             CHECK(snap_eq(&s0, &s1));
         } else if (!CHECK_EQ(st, want)) {
-            printf(" (op %u kind %d va %#llx len %#llx pa %#llx flags %#x)", op, kind, (unsigned long long)v,
+            printf("    (op %u kind %d va %#llx len %#llx pa %#llx flags %#x)\n", op, kind, (unsigned long long)v,
                    (unsigned long long)len, (unsigned long long)p, f);
         }
         CHECK_EQ(P.tables, fake_frames_in_use());
@@ -1204,7 +1197,8 @@ static void random_run(uint64_t window, uint64_t seed, unsigned ops, bool types)
             if (ok && o->mapped && (ls != ZX_OK || pa_val(gp) != o->pa + 0x10 || gf != o->flags))
                 ok = covered(o, x);
             if (!CHECK(ok)) {
-                printf(" (op %u kind %d st %d: page %#llx lookup %d pa %#llx flags %#x leaf %#zx, model %d %#llx %#x)",
+                printf("    (op %u kind %d st %d: page %#llx lookup %d pa %#llx flags %#x leaf %#zx, "
+                       "model %d %#llx %#x)\n",
                        op, kind, st, (unsigned long long)x, ls, (unsigned long long)pa_val(gp), gf, leaf, m->mapped,
                        (unsigned long long)m->pa, m->flags);
                 break;
@@ -1223,7 +1217,7 @@ static void random_run(uint64_t window, uint64_t seed, unsigned ops, bool types)
             CHECK_EQ(c.pages, mapped);
         }
     }
-    printf("[%u ok, %u exists, %u not found, %u invalid, %u no memory] ", n_ok, n_exist, n_nf, n_inval, n_nomem);
+    printf("    [%u ok, %u exists, %u not found, %u invalid, %u no memory]\n", n_ok, n_exist, n_nf, n_inval, n_nomem);
     CHECK(n_ok > ops / 3 && n_exist > 0 && n_nf > 0 && n_inval > 0 && n_nomem > 0);
     CHECK_EQ(tunmap(win, WIN_PAGES << 12), ZX_OK);
     CHECK_EQ(P.tables, 1);
@@ -1299,40 +1293,45 @@ static void case_random_top(void) { random_run(TOP, 0x0123456789abcdefull, 4000,
 
 // ---- main --------------------------------------------------------------------
 
-static void run(const char *name, void (*fn)(void)) {
-    h_begin(name);
+// Every case starts from an empty fake RAM and ends with Svpbmt off again
+// and every frame given back.
+static void reset_fakes(void) {
     fake_mem_reset();
     fake_tlb_reset();
-    fn();
+}
+
+static void check_fakes(void) {
     pt_set_svpbmt(false);
     CHECK_EQ(fake_frames_in_use(), 0);
     CHECK_EQ(fake_violations(), 0);
-    h_end();
 }
 
 int main(void) {
     model = calloc(WIN_PAGES, sizeof(*model));
     olds = calloc(MAX_OP_PAGES, sizeof(*olds));
     if (!model || !olds) return 2;
-    run("init, satp", case_init_satp);
-    run("map/lookup 4K", case_map_4k);
-    run("map/lookup 2M", case_map_2m);
-    run("map/lookup 1G", case_map_1g);
-    run("map over a mapping: ALREADY_EXISTS", case_map_exists);
-    run("invalid arguments", case_invalid_args);
-    run("unmap whole mappings and holes", case_unmap_full);
-    run("unmap splits 1G and 2M leaves", case_unmap_split);
-    run("empty tables are freed", case_tables_freed);
-    run("protect", case_protect);
-    run("allocation failures during map", case_fail_map);
-    run("allocation failures during splits", case_fail_split);
-    run("TLB fences", case_tlb);
-    run("destroy returns every frame", case_destroy);
-    run("kernel-like use (ASID 0, global)", case_kernel_like);
-    run("memory types (Svpbmt PBMT bits)", case_memory_types);
-    run("random ops vs model, lower half", case_random_lower);
-    run("random ops vs model, top 4 GiB, NC/IO", case_random_top);
+    th_prefix = "pt";
+    th_before_case = reset_fakes;
+    th_after_case = check_fakes;
+    th_run_case("init, satp", case_init_satp);
+    th_run_case("map/lookup 4K", case_map_4k);
+    th_run_case("map/lookup 2M", case_map_2m);
+    th_run_case("map/lookup 1G", case_map_1g);
+    th_run_case("map over a mapping: ALREADY_EXISTS", case_map_exists);
+    th_run_case("invalid arguments", case_invalid_args);
+    th_run_case("unmap whole mappings and holes", case_unmap_full);
+    th_run_case("unmap splits 1G and 2M leaves", case_unmap_split);
+    th_run_case("empty tables are freed", case_tables_freed);
+    th_run_case("protect", case_protect);
+    th_run_case("allocation failures during map", case_fail_map);
+    th_run_case("allocation failures during splits", case_fail_split);
+    th_run_case("TLB fences", case_tlb);
+    th_run_case("destroy returns every frame", case_destroy);
+    th_run_case("kernel-like use (ASID 0, global)", case_kernel_like);
+    th_run_case("memory types (Svpbmt PBMT bits)", case_memory_types);
+    th_run_case("random ops vs model, lower half", case_random_lower);
+    th_run_case("random ops vs model, top 4 GiB, NC/IO", case_random_top);
     free(model);
     free(olds);
-    return h_summary();
+    return th_exit_status("pt-host");
 }

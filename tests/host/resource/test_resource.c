@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zircon/syscalls/resource.h>
 
+#include "../harness.h"
 #include "mm/kheap.h"
 #include "obj/resource.h"
 #include "platform/dt.h"
@@ -15,49 +16,17 @@
 extern long fake_kheap_live_blocks;
 extern long fake_kheap_fail_after;
 
-static int failures, case_failures, cases;
+// Every case must leave the heap as it found it.
+static long live_before_case;
 
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
-            printf("    check failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            case_failures++;                                                     \
-        }                                                                        \
-    } while (0)
+static void note_live_blocks(void) { live_before_case = fake_kheap_live_blocks; }
 
-#define CHECK_EQ(a, b)                                                                                 \
-    do {                                                                                               \
-        long long ca_ = (long long)(a), cb_ = (long long)(b);                                          \
-        if (ca_ != cb_) {                                                                              \
-            printf("    check failed: %s == %s: %lld != %lld (%s:%d)\n", #a, #b, ca_, cb_, __FILE__, \
-                   __LINE__);                                                                          \
-            case_failures++;                                                                           \
-        }                                                                                              \
-    } while (0)
-
-#define REQUIRE(cond)                                                                  \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            printf("    requirement failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            case_failures++;                                                           \
-            return;                                                                    \
-        }                                                                              \
-    } while (0)
-
-static void run_case(const char *name, void (*fn)(void)) {
-    case_failures = 0;
-    cases++;
-    long live_before = fake_kheap_live_blocks;
-    fn();
-    if (fake_kheap_live_blocks != live_before) {
-        printf("    leak: %ld heap blocks live before, %ld after\n", live_before, fake_kheap_live_blocks);
-        case_failures++;
+static void check_no_leak(void) {
+    if (fake_kheap_live_blocks != live_before_case) {
+        printf("    leak: %ld heap blocks live before, %ld after\n", live_before_case, fake_kheap_live_blocks);
+        th_case_failures++;
     }
-    printf("resource: %-40s %s\n", name, case_failures ? "FAILED" : "ok");
-    fflush(stdout);
-    if (case_failures) failures++;
 }
-#define RUN_CASE(fn) run_case(#fn, fn)
 
 // ---------------------------------------------------------------------------
 // A QEMU virt-like device tree.
@@ -540,6 +509,9 @@ static void no_leaks_at_end(void) {
 
 int main(void) {
     build_dt();
+    th_prefix = "resource";
+    th_before_case = note_live_blocks;
+    th_after_case = check_no_leak;
     RUN_CASE(root_resource);
     RUN_CASE(filter_allows_devices);
     RUN_CASE(filter_refuses);
@@ -551,6 +523,5 @@ int main(void) {
     RUN_CASE(ranged_root);
     RUN_CASE(validate_mmio);
     RUN_CASE(no_leaks_at_end);
-    printf("resource-unit: %d cases, %d failed\n", cases, failures);
-    return failures ? 1 : 0;
+    return th_exit_status("resource-unit");
 }

@@ -7,7 +7,7 @@
 // exactly those files, in that order, with those contents.
 #include <zxrv/cpio.h>
 
-#include "harness.h"
+#include "../harness.h"
 
 typedef struct {
     const uint8_t *data;
@@ -262,21 +262,22 @@ static void long_names(void) {
 }
 
 static void random_corruption(void) {
+    uint64_t rng = 0x9e3779b97f4a7c15ull;  // PRNG state: a fixed seed
     arc_t base = sample(NULL);
     int complete = 0;
     const int iters = 200000;
     for (int it = 0; it < iters; it++) {
         arc_t a = base;
-        int flips = 1 + (int)(th_rand() % 4);
+        int flips = 1 + (int)(th_xorshift(&rng) % 4);
         for (int k = 0; k < flips; k++) {
-            uint64_t r = th_rand();
+            uint64_t r = th_xorshift(&rng);
             size_t at = (r >> 8) % a.len;
             if (r & 1)
                 a.b[at] ^= (uint8_t)(1u << ((r >> 3) % 8));
             else
                 a.b[at] = "0123456789abcdefF\0 G"[(r >> 40) % 20];
         }
-        size_t len = (th_rand() % 4 == 0) ? (size_t)(th_rand() % (a.len + 1)) : a.len;
+        size_t len = (th_xorshift(&rng) % 4 == 0) ? (size_t)(th_xorshift(&rng) % (a.len + 1)) : a.len;
         zxrv_cpio_entry_t e[8];
         int n = 0;
         if (walk(a.b, len, e, 8, &n) == ZX_ERR_STOP)
@@ -349,7 +350,7 @@ static int check_archive(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-    th_prog = "cpio";
+    th_prefix = "cpio";
     RUN_CASE(reads_entries);
     RUN_CASE(find_by_name);
     RUN_CASE(trailing_bytes_ignored);
@@ -360,5 +361,5 @@ int main(int argc, char **argv) {
     RUN_CASE(random_corruption);
     if (argc > 1)
         check_archive(argc - 1, argv + 1);
-    return th_exit_status();
+    return th_exit_status(th_prefix);
 }
