@@ -85,13 +85,17 @@ zx_status_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t 
     object_unref(o);
     if (st != ZX_OK) return st;
     // Child rights (zircon-abi.md §12): the parent's without RESIZE, plus
-    // GET/SET_PROPERTY, RESIZE if the child is resizable; NO_WRITE drops WRITE;
-    // snapshots lose EXECUTE and gain WRITE.
+    // GET/SET_PROPERTY, RESIZE if the child is resizable; then, as Zircon's
+    // sys_vmo_create_child (mist-os): NO_WRITE drops WRITE and nothing else (a
+    // NO_WRITE snapshot keeps EXECUTE); otherwise snapshots of the three kinds
+    // lose EXECUTE and gain WRITE.
     zx_rights_t cr = (rights & ~ZX_RIGHT_RESIZE) | ZX_RIGHT_GET_PROPERTY | ZX_RIGHT_SET_PROPERTY;
     if (options & ZX_VMO_CHILD_RESIZABLE) cr |= ZX_RIGHT_RESIZE;
-    if (options & (ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE))
+    if (options & ZX_VMO_CHILD_NO_WRITE)
+        cr &= ~ZX_RIGHT_WRITE;
+    else if (options &
+             (ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED))
         cr = (cr & ~ZX_RIGHT_EXECUTE) | ZX_RIGHT_WRITE;
-    if (options & ZX_VMO_CHILD_NO_WRITE) cr &= ~ZX_RIGHT_WRITE;
     st = sys_give_handle(&child->obj, cr, out);
     object_unref(&child->obj);
     return st;
