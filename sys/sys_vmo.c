@@ -85,13 +85,17 @@ zx_status_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t 
     object_unref(o);
     if (st != ZX_OK) return st;
     // Child rights (zircon-abi.md §12): the parent's without RESIZE, plus
-    // GET/SET_PROPERTY, RESIZE if the child is resizable; NO_WRITE drops WRITE;
-    // snapshots lose EXECUTE and gain WRITE.
+    // GET/SET_PROPERTY, RESIZE if the child is resizable; then, as Zircon's
+    // sys_vmo_create_child (mist-os): NO_WRITE drops WRITE and nothing else (a
+    // NO_WRITE snapshot keeps EXECUTE); otherwise snapshots of the three kinds
+    // lose EXECUTE and gain WRITE.
     zx_rights_t cr = (rights & ~ZX_RIGHT_RESIZE) | ZX_RIGHT_GET_PROPERTY | ZX_RIGHT_SET_PROPERTY;
     if (options & ZX_VMO_CHILD_RESIZABLE) cr |= ZX_RIGHT_RESIZE;
-    if (options & (ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE))
+    if (options & ZX_VMO_CHILD_NO_WRITE)
+        cr &= ~ZX_RIGHT_WRITE;
+    else if (options &
+             (ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED))
         cr = (cr & ~ZX_RIGHT_EXECUTE) | ZX_RIGHT_WRITE;
-    if (options & ZX_VMO_CHILD_NO_WRITE) cr &= ~ZX_RIGHT_WRITE;
     st = sys_give_handle(&child->obj, cr, out);
     object_unref(&child->obj);
     return st;
@@ -108,6 +112,24 @@ zx_status_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
     if (st == ZX_OK) st = vmo_set_size(v, size);
     object_unref(o);
     return st;
+}
+
+// ZX_VMO_OP_PREFETCH after the READ right, as Zircon. A physical VMO
+// (VmObjectPhysical::PrefetchRange): the exact range must lie in the VMO,
+// else OUT_OF_RANGE. A paged one (VmObjectPaged::PrefetchRange): the range
+// rounded out to pages (offset + size or its round-up overflowing:
+// OUT_OF_RANGE) must lie in the VMO (GetCowRangeSizeCheckLocked), else
+// OUT_OF_RANGE. Then Zircon pages in from a pager or decompresses pages; there
+// is neither here, so a valid prefetch has nothing left to do.
+static zx_status_t prefetch_range(struct vmo *v, uint64_t offset, uint64_t size) {
+    uint64_t vmo_size = vmo_get_size(v);
+    if (vmo_is_physical(v)) return offset <= vmo_size && size <= vmo_size - offset ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
+    if (offset > UINT64_MAX - size) return ZX_ERR_OUT_OF_RANGE;
+    uint64_t end = offset + size;
+    if (end > UINT64_MAX - PAGE_MASK) return ZX_ERR_OUT_OF_RANGE;
+    // The rounded start is below the rounded end, so the range is inside the
+    // VMO exactly when its rounded end is.
+    return page_round_up(end) <= vmo_size ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
 }
 
 // zx_status_t zx_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint64_t size,
@@ -167,6 +189,17 @@ zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, u
             st = ZX_ERR_INVALID_ARGS;
         else if (!in_range)
             st = ZX_ERR_OUT_OF_RANGE;
+        break;
+    case ZX_VMO_OP_ALWAYS_NEED:
+    case ZX_VMO_OP_DONT_NEED:
+        // Zircon (VmObjectDispatcher::RangeOp) asks for no right here. The
+        // hints only steer the reclamation of pager-backed pages:
+        // VmObjectPaged::HintRange returns ZX_OK for any other VMO before it
+        // looks at the range, and physical VMOs take VmObject's default
+        // (hinting "trivially succeeds"). There is no pager here.
+        break;
+    case ZX_VMO_OP_PREFETCH:
+        st = (rights & ZX_RIGHT_READ) ? prefetch_range(v, offset, size) : ZX_ERR_ACCESS_DENIED;
         break;
     default:
         st = ZX_ERR_INVALID_ARGS;

@@ -130,6 +130,11 @@ typedef uint32_t zx_policy_t;
 #define ZX_CACHE_POLICY_WRITE_COMBINING 3u
 #define ZX_CACHE_POLICY_MASK 3u
 
+// zx_cache_flush options (Zircon's zircon/types.h).
+#define ZX_CACHE_FLUSH_INSN ((uint32_t)1u << 0)
+#define ZX_CACHE_FLUSH_DATA ((uint32_t)1u << 1)
+#define ZX_CACHE_FLUSH_INVALIDATE ((uint32_t)1u << 2)
+
 // VMAR map options (zx_vm_option_t).
 #define ZX_VM_PERM_READ ((zx_vm_option_t)1u << 0)
 #define ZX_VM_PERM_WRITE ((zx_vm_option_t)1u << 1)

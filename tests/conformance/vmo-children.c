@@ -120,6 +120,35 @@ TEST_CASE(errors) {
     zx_handle_close(p);
 }
 
+// EXECUTE and WRITE on children of an executable handle, as Zircon's
+// sys_vmo_create_child: each snapshot kind (SNAPSHOT, AT_LEAST_ON_WRITE,
+// SNAPSHOT_MODIFIED) trades EXECUTE for WRITE; with NO_WRITE it only loses
+// WRITE and keeps EXECUTE; a slice keeps both.
+TEST_CASE(child_rights_execute) {
+    zx_handle_t p, c;
+    ASSERT_OK(zx_vmo_create(4096, 0, &p));
+    ASSERT_OK(zx_vmo_replace_as_executable(p, ZX_HANDLE_INVALID, &p));
+    const uint32_t snapshots[] = {ZX_VMO_CHILD_SNAPSHOT, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+                                  ZX_VMO_CHILD_SNAPSHOT_MODIFIED};
+    const zx_rights_t wx = ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE;
+    zx_info_handle_basic_t info;
+    for (unsigned i = 0; i < 3; i++) {
+        ASSERT_OK(zx_vmo_create_child(p, snapshots[i], 0, 4096, &c));
+        ASSERT_OK(zx_object_get_info(c, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL));
+        EXPECT_EQ(info.rights & wx, ZX_RIGHT_WRITE);
+        zx_handle_close(c);
+        ASSERT_OK(zx_vmo_create_child(p, snapshots[i] | ZX_VMO_CHILD_NO_WRITE, 0, 4096, &c));
+        ASSERT_OK(zx_object_get_info(c, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL));
+        EXPECT_EQ(info.rights & wx, ZX_RIGHT_EXECUTE);
+        zx_handle_close(c);
+    }
+    ASSERT_OK(zx_vmo_create_child(p, ZX_VMO_CHILD_SLICE, 0, 4096, &c));
+    ASSERT_OK(zx_object_get_info(c, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL));
+    EXPECT_EQ(info.rights & wx, wx);
+    zx_handle_close(c);
+    zx_handle_close(p);
+}
+
 // Rights (zircon-abi.md §12) and "Children of a non-resizable VMO can be resized."
 TEST_CASE(child_rights_and_resizable_child) {
     zx_handle_t p, c, nw;

@@ -893,52 +893,37 @@ TEST_CASE(ParentStartLimitRegression) {
     zx_handle_close(s);
 }
 
-// A second thread for the two "in parallel" cases. A new thread starts with only
-// pc, sp, a0 and a1 set: race_entry gives it the global pointer first (the linker
-// relaxes global accesses to gp), then race_main runs race_body.
+// A second thread for the two "in parallel" cases (vmo-helpers.h's threads):
+// it signals that it is ready, waits until this thread lets both go, and runs
+// race_body while this thread runs its own part.
 #define RACE_ROUNDS 100
-#define RACE_STACK (16 * 1024)
 static volatile int race_ready;
 static zx_handle_t race_child;
 static volatile uint64_t race_seen;
 static void (*volatile race_body)(void);
 
-void race_main(uintptr_t arg1, uintptr_t arg2);
-void race_entry(uintptr_t arg1, uintptr_t arg2);
-__asm__(".globl race_entry\n"
-        "race_entry:\n"
-        ".option push\n.option norelax\n"
-        "lla gp, __global_pointer$\n"
-        ".option pop\n"
-        "tail race_main\n");
-
-static void yield(void) { zx_nanosleep(zx_clock_get_monotonic() + 10 * 1000); }
-
-void race_main(uintptr_t arg1, uintptr_t arg2) {
-    (void)arg1;
-    (void)arg2;
+static void race_thread(void *arg) {
+    (void)arg;
     __atomic_store_n(&race_ready, 0, __ATOMIC_SEQ_CST);
-    while (!__atomic_load_n(&race_ready, __ATOMIC_SEQ_CST)) yield();
+    while (!__atomic_load_n(&race_ready, __ATOMIC_SEQ_CST)) vmo_yield();
     race_body();
-    zx_thread_exit();
 }
 
-// Starts the second thread on `stack_top`, waits until it is ready, lets both go and
-// runs `mine` here; returns once the thread has ended (ZX_OK) or not.
-static zx_status_t race(zx_vaddr_t stack_top, void (*mine)(void)) {
-    zx_handle_t thread;
-    __atomic_store_n(&race_ready, 1, __ATOMIC_SEQ_CST);
-    zx_status_t st = zx_thread_create(zx_process_self(), "race", 4, 0, &thread);
+// Starts the second thread, waits until it is ready, lets both go and runs
+// `mine` here; returns once the thread has ended (ZX_OK) or not.
+static zx_status_t race(void (*mine)(void)) {
+    struct vmo_threads t;
+    zx_status_t st = vmo_threads_init(&t);
     if (st != ZX_OK) return st;
-    st = zx_thread_start(thread, (zx_vaddr_t)race_entry, stack_top, 0, 0);
+    __atomic_store_n(&race_ready, 1, __ATOMIC_SEQ_CST);
+    st = vmo_thread_start(&t, race_thread, NULL);
     if (st == ZX_OK) {
-        while (__atomic_load_n(&race_ready, __ATOMIC_SEQ_CST)) yield();
+        while (__atomic_load_n(&race_ready, __ATOMIC_SEQ_CST)) vmo_yield();
         __atomic_store_n(&race_ready, 1, __ATOMIC_SEQ_CST);
         mine();
-        st = zx_object_wait_one(thread, ZX_THREAD_TERMINATED, zx_clock_get_monotonic() + 5000000000ll, NULL);
     }
-    zx_handle_close(thread);
-    return st;
+    zx_status_t joined = vmo_threads_join(&t, 5000000000ll);
+    return st != ZX_OK ? st : joined;
 }
 
 static zx_handle_t race_parent;
@@ -949,28 +934,18 @@ static void read_race_child_pss(void) { race_seen = vmo_info(race_child).committ
 // DropChildrenInParallel: parent and snapshot closed "at the same time" by two threads,
 // many rounds (no crash, nothing leaked: init's leak check after the program).
 TEST_CASE(DropChildrenInParallel) {
-    zx_handle_t stack;
-    zx_vaddr_t sp;
-    ASSERT_OK(zx_vmo_create(RACE_STACK, 0, &stack));
-    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, stack, 0, RACE_STACK, &sp));
     race_body = close_race_child;
     for (int i = 0; i < RACE_ROUNDS; i++) {
         ASSERT_OK(zx_vmo_create(PAGE, 0, &race_parent));
         ASSERT_OK(zx_vmo_create_child(race_parent, SNAP, 0, PAGE, &race_child));
-        ASSERT_OK(race(sp + RACE_STACK, close_race_parent));
+        ASSERT_OK(race(close_race_parent));
     }
-    zx_vmar_unmap(zx_vmar_root_self(), sp, RACE_STACK);
-    zx_handle_close(stack);
 }
 
 // DropParentCommittedBytes: a thread reads a child's share while the parent closes:
 // it sees the page either still shared (1/2 + 1) or the child's own (1 + 1); then the
 // child owns both pages.
 TEST_CASE(DropParentCommittedBytes) {
-    zx_handle_t stack;
-    zx_vaddr_t sp;
-    ASSERT_OK(zx_vmo_create(RACE_STACK, 0, &stack));
-    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, stack, 0, RACE_STACK, &sp));
     race_body = read_race_child_pss;
     for (int i = 0; i < RACE_ROUNDS; i++) {
         int before = vmo_check_failures;
@@ -981,7 +956,7 @@ TEST_CASE(DropParentCommittedBytes) {
         VMO_WRITE(race_child, 4, PAGE);
         EXPECT_MEM(race_child, 2 * PAGE, PAGE, 3 * PAGE / 2);
         race_seen = 0;
-        EXPECT_OK(race(sp + RACE_STACK, close_race_parent));
+        EXPECT_OK(race(close_race_parent));
         vmo_count(zxrv_test_check_true(race_seen == 3 * PAGE / 2 || race_seen == 2 * PAGE,
                                        "race_seen is 3/2 or 2 pages", __FILE__, __LINE__));
         VMO_CHECK(race_child, 2, 0);
@@ -990,8 +965,6 @@ TEST_CASE(DropParentCommittedBytes) {
         zx_handle_close(race_child);
         if (vmo_check_failures != before) break;  // one failing round says it all
     }
-    zx_vmar_unmap(zx_vmar_root_self(), sp, RACE_STACK);
-    zx_handle_close(stack);
 }
 
 // NoAccumulatedOverflow: offsets add up along a chain of snapshots; a child or a size

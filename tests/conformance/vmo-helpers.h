@@ -1,7 +1,8 @@
 // Helpers shared by the VMO family programs (vmo-clone2.c, vmo-zero.c,
-// vmo-slice.c, vmo-signal.c, vmo-clone.c): page-tagged VMOs, reading and
-// writing one uint32_t, the memory-accounting fields of zx_info_vmo_t and
-// permutations. Our own C equivalents of what Zircon's vmo/helpers.h offers.
+// vmo-slice.c, vmo-signal.c, vmo-clone.c, vmo-core.c): page-tagged VMOs,
+// reading and writing one uint32_t, the memory-accounting fields of
+// zx_info_vmo_t, permutations and threads in the test's process. Our own C
+// equivalents of what Zircon's vmo/helpers.h (and the C++ library) offer.
 //
 // Every check here reports the caller's file and line and counts its
 // failures in vmo_check_failures, so that a loop over many permutations can
@@ -185,6 +186,87 @@ static inline zx_status_t has_children(zx_handle_t vmo) {
     zx_status_t st = zx_object_wait_one(vmo, ZX_VMO_ZERO_CHILDREN, ZX_TIME_INFINITE_PAST, &s);
     if (st == ZX_ERR_TIMED_OUT) return (s & ZX_VMO_ZERO_CHILDREN) ? ZX_ERR_BAD_STATE : ZX_OK;
     return st == ZX_OK ? ZX_ERR_BAD_STATE : st;
+}
+
+// Threads in the test's own process, for Zircon's cases that use
+// std::thread. A new thread starts with only pc, sp, a0 and a1 set:
+// vmo_thread_entry gives it the global pointer first (the linker relaxes
+// global accesses to gp), then vmo_thread_main runs fn(arg) and ends the
+// thread. The test library's checks are not thread-safe: a thread only
+// records what it saw, the main thread checks it after vmo_threads_join.
+#define VMO_THREADS_MAX 4
+#define VMO_THREAD_STACK (16 * 1024)
+
+struct vmo_threads {
+    zx_handle_t stack_vmo;
+    zx_vaddr_t stacks;  // VMO_THREADS_MAX stacks, one after the other
+    zx_handle_t thread[VMO_THREADS_MAX];
+    unsigned n;
+};
+
+void vmo_thread_main(uintptr_t fn, uintptr_t arg);
+void vmo_thread_entry(uintptr_t fn, uintptr_t arg);
+__asm__(".globl vmo_thread_entry\n"
+        "vmo_thread_entry:\n"
+        ".option push\n.option norelax\n"
+        "lla gp, __global_pointer$\n"
+        ".option pop\n"
+        "tail vmo_thread_main\n");
+
+void vmo_thread_main(uintptr_t fn, uintptr_t arg) {
+    ((void (*)(void *))fn)((void *)arg);
+    zx_thread_exit();
+}
+
+// Give up the hart for a moment (Zircon's sched_yield in a spin-wait).
+static inline void vmo_yield(void) { zx_nanosleep(zx_clock_get_monotonic() + 10 * 1000); }
+
+// Maps the stacks; no thread yet.
+static inline zx_status_t vmo_threads_init(struct vmo_threads *t) {
+    memset(t, 0, sizeof *t);
+    const uint64_t len = VMO_THREADS_MAX * VMO_THREAD_STACK;
+    zx_status_t st = zx_vmo_create(len, 0, &t->stack_vmo);
+    if (st != ZX_OK) return st;
+    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, t->stack_vmo, 0, len, &t->stacks);
+    if (st != ZX_OK) zx_handle_close(t->stack_vmo);
+    return st;
+}
+
+// Starts fn(arg) on the next stack.
+static inline zx_status_t vmo_thread_start(struct vmo_threads *t, void (*fn)(void *), void *arg) {
+    if (t->n == VMO_THREADS_MAX) return ZX_ERR_NO_RESOURCES;
+    zx_handle_t th;
+    zx_status_t st = zx_thread_create(zx_process_self(), "vmo-test", 8, 0, &th);
+    if (st != ZX_OK) return st;
+    zx_vaddr_t top = t->stacks + (t->n + 1) * VMO_THREAD_STACK;
+    st = zx_thread_start(th, (zx_vaddr_t)vmo_thread_entry, top, (uintptr_t)fn, (uintptr_t)arg);
+    if (st != ZX_OK) {
+        zx_handle_close(th);
+        return st;
+    }
+    t->thread[t->n++] = th;
+    return ZX_OK;
+}
+
+// Waits until every thread started has ended (ZX_OK), or until `timeout_ns`
+// has passed (ZX_ERR_TIMED_OUT); then closes the threads and unmaps the
+// stacks (a thread still running is killed first).
+static inline zx_status_t vmo_threads_join(struct vmo_threads *t, int64_t timeout_ns) {
+    zx_status_t result = ZX_OK;
+    const zx_time_t deadline = zx_clock_get_monotonic() + timeout_ns;
+    for (unsigned i = 0; i < t->n; i++) {
+        zx_status_t st = zx_object_wait_one(t->thread[i], ZX_THREAD_TERMINATED, deadline, NULL);
+        if (st != ZX_OK) {
+            result = st;
+            zx_task_kill(t->thread[i]);
+            zx_object_wait_one(t->thread[i], ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL);
+        }
+        zx_handle_close(t->thread[i]);
+    }
+    t->n = 0;
+    zx_vmar_unmap(zx_vmar_root_self(), t->stacks, VMO_THREADS_MAX * VMO_THREAD_STACK);
+    zx_handle_close(t->stack_vmo);
+    return result;
 }
 
 #endif

@@ -85,6 +85,8 @@ zx_status_t zx_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len);
 zx_status_t _zx_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len);
 zx_status_t zx_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr, size_t len);
 zx_status_t _zx_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr, size_t len);
+zx_status_t zx_cache_flush(const void* addr, size_t size, uint32_t options);
+zx_status_t _zx_cache_flush(const void* addr, size_t size, uint32_t options);
 
 #ifdef __cplusplus
 }
