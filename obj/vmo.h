@@ -42,18 +42,25 @@
 //      discardable state; the copy callbacks run under it with interrupts off;
 //   4. the LRU lock of discardable VMOs; the page-table lock; the buddy lock.
 // Children: no two VMO locks are ever held at once. A slice's page operations
-// take only the lock (and busy section) of its slice_root; a snapshot copies
-// under the source's busy section and lock into a child nobody else can
-// reach yet. ZX_VMO_ZERO_CHILDREN is updated with no VMO lock held: the
+// take only the lock (and busy section) of its slice_root; a snapshot puts
+// the source's pages in its own tree (one more user each) under the source's
+// busy section and lock, into a child nobody else can reach yet; the users
+// count of a page is an atomic in the frame allocator, never under a VMO
+// lock of the other users. ZX_VMO_ZERO_CHILDREN is updated with no VMO lock held: the
 // children-signal lock of obj/vmo.c, then the scheduler lock (object_signal).
 // Pages leaving a VMO that has slices are unmapped from the slices' mappings
 // too (vmar_unmap_vmo_pages on each slice, in the root's busy section).
-// Pages leave a VMO in three steps: detach them from the tree under the VMO
-// lock (at most VMO_FREE_BATCH at a time, kept in an on-stack array), drop the
-// VMO lock, vmar_unmap_vmo_pages (takes each VMAR lock, then the VMO lock to
-// walk map_list), then page_free. So a fault that fetched a page before it
-// was detached has mapped it (under its VMAR lock) before the unmap runs, and
-// no user mapping ever outlives the page. The public functions below take the
+// Pages leave a VMO in three steps: detach them from the tree (or replace
+// them with a private copy) under the VMO lock (at most VMO_FREE_BATCH at a
+// time, kept in an on-stack array), drop the VMO lock, vmar_unmap_vmo_pages
+// (takes each VMAR lock, then the VMO lock to walk map_list), then
+// page_release (frees the page if this VMO was its last user). So a fault
+// that fetched a page before it was detached has mapped it (under its VMAR
+// lock) before the unmap runs, and no user mapping ever outlives the page.
+// SMP note (one hart runs today): a snapshot shares pages before it unmaps
+// the source's writable mappings, so a store through one of them on another
+// hart in between lands in the shared page; the snapshot is then of the
+// contents at the unmap, which is still a consistent point in time. The public functions below take the
 // locks themselves: call them with no VMO or VMAR lock held (vmo_get_page,
 // vmo_get_size and vmo_get_content_size excepted: they may run under a VMAR
 // lock).
