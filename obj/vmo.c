@@ -457,7 +457,8 @@ static uint64_t retire_locked(struct vmo *v, struct retire_batch *r, uint64_t *f
 // last user this was, plus the radix nodes that emptied.
 static uint64_t free_pages_locked(struct vmo *v, uint64_t pn, uint64_t end, uint64_t *f) {
     uint64_t freed = 0;
-    struct retire_batch r = {.n = 0};
+    struct retire_batch r;  // only n needs a value (no zeroing of the array)
+    r.n = 0;
     while (pn < end) {
         uint64_t nodes_before = v->node_pages;
         while (r.n < VMO_FREE_BATCH) {
@@ -485,7 +486,8 @@ static zx_status_t unshare_locked(struct vmo *v, uint64_t pn, uint64_t *f) {
     paddr_t p;
     zx_status_t st = tree_get_private(v, pn, &p, &old);
     if (st != ZX_OK) return st;
-    struct retire_batch r = {.n = 0};
+    struct retire_batch r;  // only n needs a value (no zeroing of the array)
+    r.n = 0;
     retire_add(&r, pn, old);
     retire_locked(v, &r, f);
     return ZX_OK;
@@ -705,7 +707,8 @@ zx_status_t vmo_write(struct vmo *v, uint64_t off, size_t len, vmo_copy_fn copy,
         st = ZX_ERR_OUT_OF_RANGE;
     else if (v->discarded)
         st = ZX_ERR_NOT_FOUND;
-    struct retire_batch r = {.n = 0};
+    struct retire_batch r;  // only n needs a value (no zeroing of the array)
+    r.n = 0;
     for (size_t done = 0; st == ZX_OK && done < len;) {
         uint64_t cur = off + done;
         uint64_t in_page = cur & PAGE_MASK;
@@ -736,7 +739,8 @@ zx_status_t vmo_unshare(struct vmo *v, uint64_t off, uint64_t len) {
     uint64_t f = op_begin(v);
     zx_status_t st = range_ok(off, len, v->size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
     uint64_t pn = off >> PAGE_SHIFT, end = len ? page_round_up(off + len) >> PAGE_SHIFT : pn;
-    struct retire_batch r = {.n = 0};
+    struct retire_batch r;  // only n needs a value (no zeroing of the array)
+    r.n = 0;
     while (st == ZX_OK && pn < end && !v->discarded) {
         pn = tree_next(v, pn, end);
         if (pn >= end) break;
