@@ -768,6 +768,36 @@ static void child_perms_helper(zx_handle_t vmo) {
     zx_handle_close(c);
 }
 
+// A row of Zircon's rights tables (Rights, RightsExec): a handle to the VMO
+// with `rights` (ZX_RIGHT_SAME_RIGHTS: the VMO's own handle), the rights of
+// its children if `children` (child_perms_helper), then zx_vmar_map with no
+// permissions, R, W, R|W, R|W|X and R|X, the first `n` of them, wanting
+// want[i]. Zircon maps R|X through the original handle in two rows
+// (rx_on_original), kept as it is.
+struct map_row {
+    zx_rights_t rights;
+    bool children, rx_on_original;
+    unsigned n;
+    zx_status_t want[6];
+};
+
+static void map_rows(zx_handle_t vmo, size_t len, const struct map_row *rows, size_t nrows) {
+    const uint32_t R = ZX_VM_PERM_READ, W = ZX_VM_PERM_WRITE, X = ZX_VM_PERM_EXECUTE;
+    const uint32_t perms[6] = {0, R, W, R | W, R | W | X, R | X};
+    for (size_t i = 0; i < nrows; i++) {
+        const struct map_row *row = &rows[i];
+        zx_handle_t h = vmo;
+        if (row->rights != ZX_RIGHT_SAME_RIGHTS && zx_handle_duplicate(vmo, row->rights, &h) != ZX_OK) {
+            EXPECT_TRUE(false);
+            continue;
+        }
+        if (row->children) child_perms_helper(h);
+        for (unsigned m = 0; m < row->n; m++)
+            map_helper(m == 5 && row->rx_on_original ? vmo : h, len, perms[m], row->want[m]);
+        if (h != vmo) zx_handle_close(h);
+    }
+}
+
 // Rights: default rights include the documented set; READ/WRITE gate read/write;
 // child rights per type; map permissions against MAP/READ/WRITE rights (WRITE
 // without READ is INVALID_ARGS, a missing right ACCESS_DENIED); ZX_PROP_NAME
@@ -796,43 +826,16 @@ TEST_CASE(Rights) {
     EXPECT_STATUS(zx_vmo_write(vmo2, buf, 0, 0), ZX_ERR_ACCESS_DENIED);
     zx_handle_close(vmo2);
 
-    const uint32_t R = ZX_VM_PERM_READ, W = ZX_VM_PERM_WRITE;
-    child_perms_helper(vmo);
-    map_helper(vmo, len, 0, ZX_OK);
-    map_helper(vmo, len, R, ZX_OK);
-    map_helper(vmo, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo, len, R | W, ZX_OK);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_DUPLICATE, &vmo2));
-    child_perms_helper(vmo2);
-    map_helper(vmo2, len, 0, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, W, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | W, ZX_ERR_ACCESS_DENIED);
-    zx_handle_close(vmo2);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE, &vmo2));
-    child_perms_helper(vmo2);
-    map_helper(vmo2, len, 0, ZX_OK);
-    map_helper(vmo2, len, R, ZX_OK);
-    map_helper(vmo2, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo2, len, R | W, ZX_ERR_ACCESS_DENIED);
-    zx_handle_close(vmo2);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_WRITE | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE, &vmo2));
-    map_helper(vmo2, len, 0, ZX_OK);
-    map_helper(vmo2, len, R, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo2, len, R | W, ZX_ERR_ACCESS_DENIED);
-    zx_handle_close(vmo2);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE, &vmo2));
-    child_perms_helper(vmo2);
-    map_helper(vmo2, len, 0, ZX_OK);
-    map_helper(vmo2, len, R, ZX_OK);
-    map_helper(vmo2, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo2, len, R | W, ZX_OK);
-    zx_handle_close(vmo2);
+    const zx_status_t OK = ZX_OK, DENIED = ZX_ERR_ACCESS_DENIED, INVALID = ZX_ERR_INVALID_ARGS;
+    const zx_rights_t D = ZX_RIGHT_DUPLICATE, M = ZX_RIGHT_MAP, RR = ZX_RIGHT_READ, WR = ZX_RIGHT_WRITE;
+    const struct map_row rows[] = {
+        {ZX_RIGHT_SAME_RIGHTS, true, false, 4, {OK, OK, INVALID, OK}},
+        {RR | WR | D, true, false, 4, {DENIED, DENIED, DENIED, DENIED}},
+        {RR | M | D, true, false, 4, {OK, OK, INVALID, DENIED}},
+        {WR | M | D, false, false, 4, {OK, DENIED, INVALID, DENIED}},
+        {RR | WR | M | D, true, false, 4, {OK, OK, INVALID, OK}},
+    };
+    map_rows(vmo, len, rows, sizeof rows / sizeof rows[0]);
 
     // Zircon passes sizeof(const char *) here (8 bytes: "test vmo" without its NUL).
     const char *set_name = "test vmo";
@@ -862,7 +865,7 @@ TEST_CASE(Rights) {
 // R|X and R|W|X blocks use the original handle `vmo`, not `vmo2`: kept.
 TEST_CASE(RightsExec) {
     const size_t len = 4 * PAGE;
-    zx_handle_t vmo, vmo2;
+    zx_handle_t vmo;
     ASSERT_OK(zx_vmo_create(len, 0, &vmo));
     const zx_rights_t expected = ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT | ZX_RIGHT_READ |
                                  ZX_RIGHT_WRITE | ZX_RIGHT_MAP | ZX_RIGHT_GET_PROPERTY | ZX_RIGHT_SET_PROPERTY;
@@ -870,77 +873,21 @@ TEST_CASE(RightsExec) {
     ASSERT_OK(zx_vmo_replace_as_executable(vmo, ZX_HANDLE_INVALID, &vmo));
     EXPECT_EQ(rights_of(vmo) & (expected | ZX_RIGHT_EXECUTE), expected | ZX_RIGHT_EXECUTE);
 
-    const uint32_t R = ZX_VM_PERM_READ, W = ZX_VM_PERM_WRITE, X = ZX_VM_PERM_EXECUTE;
-    const zx_status_t rwx_ok = ZX_ERR_ACCESS_DENIED;  // Zircon: ZX_OK (W^X here, see above)
-    child_perms_helper(vmo);
-    map_helper(vmo, len, 0, ZX_OK);
-    map_helper(vmo, len, R, ZX_OK);
-    map_helper(vmo, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo, len, R | W, ZX_OK);
-    map_helper(vmo, len, R | W | X, rwx_ok);
-    map_helper(vmo, len, R | X, ZX_OK);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE | ZX_RIGHT_DUPLICATE, &vmo2));
-    child_perms_helper(vmo2);
-    map_helper(vmo2, len, 0, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, W, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | W, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | W | X, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | X, ZX_ERR_ACCESS_DENIED);
-    zx_handle_close(vmo2);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE, &vmo2));
-    child_perms_helper(vmo2);
-    map_helper(vmo2, len, 0, ZX_OK);
-    map_helper(vmo2, len, R, ZX_OK);
-    map_helper(vmo2, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo2, len, R | W, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | W | X, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | X, ZX_ERR_ACCESS_DENIED);
-    zx_handle_close(vmo2);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_WRITE | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE, &vmo2));
-    map_helper(vmo2, len, 0, ZX_OK);
-    map_helper(vmo2, len, R, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo2, len, R | W, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | W | X, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | X, ZX_ERR_ACCESS_DENIED);
-    zx_handle_close(vmo2);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE, &vmo2));
-    child_perms_helper(vmo2);
-    map_helper(vmo2, len, 0, ZX_OK);
-    map_helper(vmo2, len, R, ZX_OK);
-    map_helper(vmo2, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo2, len, R | W, ZX_OK);
-    map_helper(vmo2, len, R | W | X, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | X, ZX_ERR_ACCESS_DENIED);
-    zx_handle_close(vmo2);
-
-    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ | ZX_RIGHT_EXECUTE | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE, &vmo2));
-    child_perms_helper(vmo2);
-    map_helper(vmo2, len, 0, ZX_OK);
-    map_helper(vmo2, len, R, ZX_OK);
-    map_helper(vmo2, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo2, len, R | W, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo2, len, R | W | X, ZX_ERR_ACCESS_DENIED);
-    map_helper(vmo, len, R | X, ZX_OK);
-    zx_handle_close(vmo2);
-
-    ASSERT_OK(zx_handle_duplicate(
-        vmo, ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE | ZX_RIGHT_MAP | ZX_RIGHT_DUPLICATE, &vmo2));
-    child_perms_helper(vmo2);
-    map_helper(vmo2, len, 0, ZX_OK);
-    map_helper(vmo2, len, R, ZX_OK);
-    map_helper(vmo2, len, W, ZX_ERR_INVALID_ARGS);
-    map_helper(vmo2, len, R | W, ZX_OK);
-    map_helper(vmo2, len, R | W | X, rwx_ok);
-    map_helper(vmo, len, R | X, ZX_OK);
-
+    const zx_status_t OK = ZX_OK, DENIED = ZX_ERR_ACCESS_DENIED, INVALID = ZX_ERR_INVALID_ARGS;
+    const zx_status_t RWX = ZX_ERR_ACCESS_DENIED;  // Zircon: ZX_OK (W^X here, see above)
+    const zx_rights_t D = ZX_RIGHT_DUPLICATE, M = ZX_RIGHT_MAP, RR = ZX_RIGHT_READ, WR = ZX_RIGHT_WRITE,
+                      XR = ZX_RIGHT_EXECUTE;
+    const struct map_row rows[] = {
+        {ZX_RIGHT_SAME_RIGHTS, true, false, 6, {OK, OK, INVALID, OK, RWX, OK}},
+        {RR | WR | XR | D, true, false, 6, {DENIED, DENIED, DENIED, DENIED, DENIED, DENIED}},
+        {RR | M | D, true, false, 6, {OK, OK, INVALID, DENIED, DENIED, DENIED}},
+        {WR | M | D, false, false, 6, {OK, DENIED, INVALID, DENIED, DENIED, DENIED}},
+        {RR | WR | M | D, true, false, 6, {OK, OK, INVALID, OK, DENIED, DENIED}},
+        {RR | XR | M | D, true, true, 6, {OK, OK, INVALID, DENIED, DENIED, OK}},
+        {RR | WR | XR | M | D, true, true, 6, {OK, OK, INVALID, OK, RWX, OK}},
+    };
+    map_rows(vmo, len, rows, sizeof rows / sizeof rows[0]);
     EXPECT_OK(zx_handle_close(vmo));
-    EXPECT_OK(zx_handle_close(vmo2));
 }
 
 // Commit: commit/decommit/commit; three mappings (two aliasing); a write shows in

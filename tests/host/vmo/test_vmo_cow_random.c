@@ -41,13 +41,6 @@ static uint64_t rng;
 static long failures;
 static long made[3], peak;  // snapshots, slices, write faults that copied; most VMOs alive
 
-#define FAIL(...)                         \
-    do {                                  \
-        printf("    FAIL: " __VA_ARGS__); \
-        printf("\n");                     \
-        failures++;                       \
-    } while (0)
-
 static uint8_t *bytes_of(struct tv *t) { return t->slice_of >= 0 ? vs[t->slice_of].bytes + t->slice_off : t->bytes; }
 
 static bool used_by_slice(int i) {

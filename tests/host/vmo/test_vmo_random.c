@@ -36,13 +36,6 @@ static struct tvmo vmos[NVMO];
 static uint64_t rng;
 static long failures, recreated;
 
-#define FAIL(...)                     \
-    do {                              \
-        printf("    FAIL: " __VA_ARGS__); \
-        printf("\n");                 \
-        failures++;                   \
-    } while (0)
-
 static void add_window(struct tvmo *t, uint64_t base, uint64_t pages) {
     struct window *w = &t->win[t->nwin++];
     w->base = base;

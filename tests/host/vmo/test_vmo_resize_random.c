@@ -29,13 +29,6 @@ static struct vmo *v;
 static uint64_t rng;
 static long failures;
 
-#define FAIL(...)                         \
-    do {                                  \
-        printf("    FAIL: " __VA_ARGS__); \
-        printf("\n");                     \
-        failures++;                       \
-    } while (0)
-
 static uint64_t mpages(void) { return msize / PG < MAXP ? msize / PG : MAXP; }  // modelled pages in the size
 
 static void forget_page(uint64_t p) {

@@ -182,4 +182,13 @@ static inline uint64_t vmo_check(struct vmo *v, struct tree_stats *out) {
     if (out) *out = s;
     return s.problems;
 }
+// The model tests' failure report: printed and counted in `failures`, a
+// long the including file defines (its exit status follows it).
+#define FAIL(...)                         \
+    do {                                  \
+        printf("    FAIL: " __VA_ARGS__); \
+        printf("\n");                     \
+        failures++;                       \
+    } while (0)
+
 #endif
