@@ -30,6 +30,18 @@ static bool all_same(const volatile uint8_t *p, size_t len, uint8_t val) {
     return true;
 }
 
+// Zircon's usual start: a 2-page parent with 1 written at offset 0, and a
+// snapshot child of `child_len` bytes that shares that page.
+static zx_status_t parent_and_child(zx_handle_t *parent, zx_handle_t *child, uint64_t child_len) {
+    zx_status_t st = zx_vmo_create(2 * PAGE, 0, parent);
+    if (st != ZX_OK) return st;
+    uint32_t one = 1;
+    st = zx_vmo_write(*parent, &one, 0, sizeof one);
+    if (st == ZX_OK) st = zx_vmo_create_child(*parent, SNAP, 0, child_len, child);
+    if (st != ZX_OK) zx_handle_close(*parent);
+    return st;
+}
+
 // UnalignedSubPage: zeroing 91 bytes inside a page clears exactly those bytes.
 TEST_CASE(UnalignedSubPage) {
     zx_handle_t vmo;
@@ -92,9 +104,7 @@ TEST_CASE(DecommitMiddle) {
 // the parent's data.
 TEST_CASE(ContentInParentAndChild) {
     zx_handle_t parent, child;
-    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &parent));
-    VMO_WRITE(parent, 1, 0);
-    ASSERT_OK(zx_vmo_create_child(parent, SNAP, 0, 2 * PAGE, &child));
+    ASSERT_OK(parent_and_child(&parent, &child, 2 * PAGE));
     VMO_WRITE(child, 2, 0);
     EXPECT_OK(zero(child, 0, PAGE));
     VMO_CHECK(child, 0, 0);
@@ -107,9 +117,7 @@ TEST_CASE(ContentInParentAndChild) {
 // in the parent too, it is gone.
 TEST_CASE(EmptyCowChildren) {
     zx_handle_t parent, child;
-    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &parent));
-    VMO_WRITE(parent, 1, 0);
-    ASSERT_OK(zx_vmo_create_child(parent, SNAP, 0, 2 * PAGE, &child));
+    ASSERT_OK(parent_and_child(&parent, &child, 2 * PAGE));
     VMO_CHECK(child, 1, 0);
     EXPECT_MEM(parent, PAGE, 0, PAGE / 2);  // page 0 seen by both
     EXPECT_MEM(child, PAGE, 0, PAGE / 2);
@@ -131,9 +139,7 @@ TEST_CASE(EmptyCowChildren) {
 // child frees it (it does not come back to the parent).
 TEST_CASE(MergeZeroChildren) {
     zx_handle_t parent, child;
-    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &parent));
-    VMO_WRITE(parent, 1, 0);
-    ASSERT_OK(zx_vmo_create_child(parent, SNAP, 0, PAGE, &child));
+    ASSERT_OK(parent_and_child(&parent, &child, PAGE));
     EXPECT_MEM(parent, PAGE, 0, PAGE / 2);
     EXPECT_MEM(child, PAGE, 0, PAGE / 2);
 
@@ -236,9 +242,7 @@ TEST_CASE(AllocateAfterMergeMultipleChildren) {
 // which frees it; after the parent closes the child still reads zeros.
 TEST_CASE(WriteCowParent) {
     zx_handle_t parent, child;
-    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &parent));
-    VMO_WRITE(parent, 1, 0);
-    ASSERT_OK(zx_vmo_create_child(parent, SNAP, 0, 2 * PAGE, &child));
+    ASSERT_OK(parent_and_child(&parent, &child, 2 * PAGE));
     EXPECT_MEM(parent, PAGE, 0, PAGE / 2);
     EXPECT_MEM(child, PAGE, 0, PAGE / 2);
 
@@ -266,9 +270,7 @@ TEST_CASE(WriteCowParent) {
 // ChildZeroThenWrite: a child zeroes a shared page and then writes it: a new page.
 TEST_CASE(ChildZeroThenWrite) {
     zx_handle_t parent, child;
-    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &parent));
-    VMO_WRITE(parent, 1, 0);
-    ASSERT_OK(zx_vmo_create_child(parent, SNAP, 0, 2 * PAGE, &child));
+    ASSERT_OK(parent_and_child(&parent, &child, 2 * PAGE));
     EXPECT_MEM(parent, PAGE, 0, PAGE / 2);
     EXPECT_MEM(child, PAGE, 0, PAGE / 2);
 
