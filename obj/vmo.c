@@ -15,11 +15,14 @@
 //   - committed_pages counts the data pages, node_pages the node pages;
 //   - no page lies at or beyond `size`.
 //
-// Building blocks: tree_lookup / tree_commit / tree_prune / tree_detach work
-// on one page number, tree_next finds the next committed page (skipping empty
-// subtrees, so sparse ranges of a VMO_MAX_SIZE VMO are cheap), free_subtree
-// frees a whole subtree. Decommit, zero, shrinking set_size and discard go
-// through free_pages_locked (detach a batch, unmap, free; see obj/vmo.h); a
+// Building blocks: tree_lookup / tree_commit / tree_share / tree_get_private
+// / tree_prune / tree_detach work on one page number (tree_slot builds the
+// path to a leaf entry), tree_next finds the next committed page (skipping
+// empty subtrees, so sparse ranges of a VMO_MAX_SIZE VMO are cheap),
+// free_subtree releases a whole subtree. Decommit, zero, shrinking set_size
+// and discard go through free_pages_locked (detach a batch, unmap, release;
+// see obj/vmo.h); pages replaced by private copies are retired the same way
+// (retire_locked); a
 // growing set_size raises radix_height by putting a new root above the old
 // one (entry 0), a shrinking one collapses the root while only entry 0 can be
 // set.
@@ -278,7 +281,8 @@ static zx_status_t tree_get_or_commit(struct vmo *v, uint64_t pn, paddr_t *out) 
     return tree_commit(v, pn, out);
 }
 
-// Free the subtree rooted at `node` (at `level`): its data pages and nodes.
+// Free the subtree rooted at `node` (at `level`): its nodes, and its data
+// pages unless another VMO still uses them (page_release).
 // The caller clears the entry that pointed to it. Recursion depth is at most
 // VMO_RADIX_LEVELS.
 static void free_subtree(struct vmo *v, uint64_t node, unsigned level) {
