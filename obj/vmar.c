@@ -186,6 +186,25 @@ static void mapping_release(struct vmar_mapping *m) {
     kfree(m);
 }
 
+uint64_t vmar_first_denied(struct vmar *v, uint64_t addr, uint64_t len, uint32_t perms) {
+    uint64_t page = page_round_down(addr), end = addr + len;  // the caller checked for overflow
+    uint64_t f = spin_lock_irqsave(&v->obj.lock);
+    for (const struct vmar_mapping *m = v->maps; m && page < end; m = m->next) {
+        uint64_t mend = m->base + m->len;
+        if (mend <= page) continue;
+        if (m->base > page || (m->perms & perms) != perms) break;  // a gap, or not allowed
+        // Only the pages of m inside its VMO's size (a fault beyond it fails).
+        uint64_t size = vmo_get_size(m->vmo);
+        uint64_t inside = size > m->vmo_offset ? size - m->vmo_offset : 0;
+        uint64_t limit = inside < m->len ? m->base + inside : mend;
+        if (page >= limit) break;
+        page = limit;
+        if (limit < mend) break;
+    }
+    spin_unlock_irqrestore(&v->obj.lock, f);
+    return page < end ? page : 0;
+}
+
 // Split mapping m at `at` (m->base < at < its end): m keeps [base, at), the
 // spare record becomes [at, end) right after it, with its own VMO reference.
 // VMAR lock held.

@@ -66,6 +66,11 @@ zx_status_t vmar_unmap(struct vmar *v, uint64_t addr, uint64_t len);
 zx_status_t vmar_protect(struct vmar *v, uint32_t perms, uint64_t addr, uint64_t len);
 // Remove every mapping and free the address space (process death).
 void vmar_destroy(struct vmar *v);
+// The first page of [addr, addr + len) (not wrapping, not page 0) that an
+// access needing `perms` (ZX_VM_PERM_*) would fault on for good: not mapped,
+// mapped without those permissions, or beyond the mapped VMO's size; 0 if
+// there is none. Commits and maps nothing.
+uint64_t vmar_first_denied(struct vmar *v, uint64_t addr, uint64_t len, uint32_t perms);
 // Resolve a user page fault at `addr` (scause `cause`): ZX_OK if mapped now,
 // ZX_ERR_NOT_FOUND / ZX_ERR_ACCESS_DENIED if the access is not allowed.
 zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause);

@@ -11,9 +11,7 @@
 // before whatever follows it. INSN is fence.i: instruction fetches after the
 // call see the stores before it.
 #include "kern/printf.h"
-#include "kern/riscv.h"
 #include "mm/addr.h"
-#include "mm/pt.h"
 #include "obj/vmar.h"
 #include "sys/syscall_decls.h"
 #include "sys/sys_util.h"
@@ -32,20 +30,6 @@ static bool options_ok(uint32_t options) {
     }
 }
 
-// The first page of [addr, addr + size) the process cannot read, or 0 if it
-// can read them all. A page it may read but has not touched yet is faulted in
-// as its own load would be (vmar_prefault's pattern); nothing is read, so
-// device registers mapped there see no access.
-static uint64_t first_unreadable_page(struct vmar *v, uint64_t addr, uint64_t size) {
-    for (uint64_t page = page_round_down(addr); page < addr + size; page += PAGE_SIZE) {
-        unsigned flags;
-        struct aspace *as = v->aspace;
-        if (as && pt_lookup(&as->pt, va(page), 0, &flags, 0) == ZX_OK && (flags & PT_READ)) continue;
-        if (vmar_fault(v, page, EXC_LOAD_PAGE_FAULT) != ZX_OK) return page;
-    }
-    return 0;
-}
-
 // zx_status_t zx_cache_flush(const void* addr, size_t size, uint32_t options)
 //
 // Errors, in Zircon's order: options not one of the combinations above:
@@ -61,7 +45,9 @@ zx_status_t sys_cache_flush(uptr_t addr, size_t size, uint32_t options) {
     if (size != 0) {
         if (!user_range_ok(addr.addr, size)) return ZX_ERR_INVALID_ARGS;
         struct process *p = process_current();
-        uint64_t bad = first_unreadable_page(p->root_vmar, addr.addr, size);
+        // Nothing is read or faulted in: device registers see no access, and
+        // a huge sparse mapping commits no pages.
+        uint64_t bad = vmar_first_denied(p->root_vmar, addr.addr, size, ZX_VM_PERM_READ);
         if (bad != 0) {
             char name[ZX_MAX_NAME_LEN];
             object_get_name(&p->obj, name);
