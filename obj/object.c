@@ -18,6 +18,14 @@ void object_init(struct object *o, const struct object_ops *ops) {
 
 void object_ref(struct object *o) { __atomic_fetch_add(&o->refcount, 1, __ATOMIC_RELAXED); }
 
+bool object_try_ref(struct object *o) {
+    uint32_t r = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
+    while (r != 0)
+        if (__atomic_compare_exchange_n(&o->refcount, &r, r + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
 void object_unref(struct object *o) {
     if (__atomic_sub_fetch(&o->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
         __atomic_fetch_sub(&live_objects, 1, __ATOMIC_RELAXED);

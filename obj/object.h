@@ -20,6 +20,7 @@
 #ifndef OBJ_OBJECT_H
 #define OBJ_OBJECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <zircon/types.h>
 
@@ -54,6 +55,9 @@ struct object {
 // Initialise a new object with refcount 1 and no handles; assigns a koid.
 void object_init(struct object *o, const struct object_ops *ops);
 void object_ref(struct object *o);
+// A reference unless the refcount already reached zero (destroy is running
+// or about to): for lists that hold no references of their own.
+bool object_try_ref(struct object *o);
 // Drop a reference; destroys the object when it was the last.
 void object_unref(struct object *o);
 

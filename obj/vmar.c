@@ -41,15 +41,6 @@ zx_status_t vmar_create_root(struct vmar **out) {
     return ZX_OK;
 }
 
-// Take a reference unless the object is already being destroyed.
-static bool try_ref(struct object *o) {
-    uint32_t r = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
-    while (r != 0)
-        if (__atomic_compare_exchange_n(&o->refcount, &r, r + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-            return true;
-    return false;
-}
-
 // Put m on its VMO's map_list. Caller holds m->vmar's lock.
 static void vmo_link(struct vmar_mapping *m) {
     uint64_t f = spin_lock_irqsave(&m->vmo->obj.lock);
@@ -453,7 +444,7 @@ void vmar_unmap_vmo_pages(struct vmo *vmo, uint64_t off, uint64_t len) {
         f = spin_lock_irqsave(&vmo->obj.lock);
         for (struct vmar_mapping *m = vmo->map_list; m; m = m->vmo_next) {
             if (m->unmap_pass == pass) continue;
-            if (try_ref(&m->vmar->obj)) {
+            if (object_try_ref(&m->vmar->obj)) {
                 target = m->vmar;
                 break;
             }

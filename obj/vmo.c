@@ -101,15 +101,6 @@ static void vmo_destroy(struct object *o);
 static void lru_remove(struct vmo *v);
 static void lru_append(struct vmo *v);
 
-// A reference on o unless its refcount already reached zero (destroy runs).
-static bool try_ref(struct object *o) {
-    uint32_t r = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
-    while (r != 0)
-        if (__atomic_compare_exchange_n(&o->refcount, &r, r + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-            return true;
-    return false;
-}
-
 static void vmo_on_zero_handles(struct object *o) {
     struct vmo *v = vmo_from_object(o);
     __atomic_store_n(&v->handles_gone, true, __ATOMIC_RELEASE);
@@ -403,7 +394,7 @@ static void op_end(struct vmo *v, uint64_t f) {
 static void unmap_slices(struct vmo *v, uint64_t off, uint64_t len) {
     uint64_t f = spin_lock_irqsave(&v->obj.lock);
     struct vmo *s = v->slices;
-    while (s && !try_ref(&s->obj)) s = s->slice_next;
+    while (s && !object_try_ref(&s->obj)) s = s->slice_next;
     spin_unlock_irqrestore(&v->obj.lock, f);
     while (s) {
         uint64_t lo = off > s->slice_offset ? off : s->slice_offset;
@@ -412,7 +403,7 @@ static void unmap_slices(struct vmo *v, uint64_t off, uint64_t len) {
         if (lo < hi) vmar_unmap_vmo_pages(s, lo - s->slice_offset, hi - lo);
         f = spin_lock_irqsave(&v->obj.lock);
         struct vmo *n = s->slice_next;
-        while (n && !try_ref(&n->obj)) n = n->slice_next;
+        while (n && !object_try_ref(&n->obj)) n = n->slice_next;
         spin_unlock_irqrestore(&v->obj.lock, f);
         object_unref(&s->obj);  // may destroy s, which takes v's lock to unlink it
         s = n;
@@ -1025,7 +1016,7 @@ uint64_t vmo_reclaim_discardable(uint64_t want_pages) {
         struct vmo *v = NULL;
         uint64_t f = spin_lock_irqsave(&lru_lock);
         for (struct vmo *c = lru_head; c; c = c->lru_next) {
-            if (try_ref(&c->obj)) {  // refcount 0: destroy is taking it off
+            if (object_try_ref(&c->obj)) {  // refcount 0: destroy is taking it off
                 v = c;
                 lru_remove_locked(v);
                 break;
