@@ -358,8 +358,10 @@ zx_status_t handle_get(struct handle_table *t, zx_handle_t h, zx_obj_type_t type
     return ZX_OK;
 }
 
-zx_status_t handle_remove(struct handle_table *t, zx_handle_t h, struct object **out_obj,
-                          zx_rights_t *out_rights) {
+// Free h's slot and hand its reference and handle_count unit to the caller
+// (handle_remove gives the unit back; handle_take keeps it in flight).
+static zx_status_t handle_detach(struct handle_table *t, zx_handle_t h, struct object **out_obj,
+                                 zx_rights_t *out_rights) {
     uint32_t index;
     uint64_t f = spin_lock_irqsave(&t->lock);
     struct handle_slot *s = handle_lookup_locked(t, h, &index);
@@ -367,34 +369,25 @@ zx_status_t handle_remove(struct handle_table *t, zx_handle_t h, struct object *
         spin_unlock_irqrestore(&t->lock, f);
         return ZX_ERR_BAD_HANDLE;
     }
-    struct object *obj = s->obj;
-    zx_rights_t rights = s->rights;
+    *out_obj = s->obj;
+    if (out_rights) *out_rights = s->rights;
     handle_slot_release_locked(t, index);
     spin_unlock_irqrestore(&t->lock, f);
-    // The handle's reference passes to the caller; on_zero_handles may run.
-    object_handle_removed(obj);
-    *out_obj = obj;
-    if (out_rights) *out_rights = rights;
     return ZX_OK;
 }
 
+zx_status_t handle_remove(struct handle_table *t, zx_handle_t h, struct object **out_obj,
+                          zx_rights_t *out_rights) {
+    zx_status_t st = handle_detach(t, h, out_obj, out_rights);
+    // The handle's reference passes to the caller; on_zero_handles may run.
+    if (st == ZX_OK) object_handle_removed(*out_obj);
+    return st;
+}
+
 zx_status_t handle_take(struct handle_table *t, zx_handle_t h, struct object **out_obj, zx_rights_t *out_rights) {
-    uint32_t index;
-    uint64_t f = spin_lock_irqsave(&t->lock);
-    struct handle_slot *s = handle_lookup_locked(t, h, &index);
-    if (!s) {
-        spin_unlock_irqrestore(&t->lock, f);
-        return ZX_ERR_BAD_HANDLE;
-    }
-    struct object *obj = s->obj;
-    zx_rights_t rights = s->rights;
-    handle_slot_release_locked(t, index);
-    spin_unlock_irqrestore(&t->lock, f);
     // The reference and the handle_count unit both pass to the caller: the
     // handle is in flight, so on_zero_handles does not run.
-    *out_obj = obj;
-    if (out_rights) *out_rights = rights;
-    return ZX_OK;
+    return handle_detach(t, h, out_obj, out_rights);
 }
 
 zx_status_t handle_close(struct handle_table *t, zx_handle_t h) {
