@@ -1,6 +1,6 @@
 // Shared by the fdt host tests: the invariants every dt_parse() output must
-// satisfy, whatever the blob, and a loader that puts a file in a buffer of
-// exactly its size (so that ASan sees any read past the end).
+// satisfy, whatever the blob, and dt_check_load (load_file.h, refusing
+// empty files).
 #ifndef TESTS_HOST_FDT_DT_CHECK_H
 #define TESTS_HOST_FDT_DT_CHECK_H
 
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load_file.h"
 #include "platform/dt.h"
 
 #define DT_CHECK_FAIL(...)                           \
@@ -64,21 +65,14 @@ static inline bool dt_check_invariants(const struct dt_info *d, char *err, size_
     return true;
 }
 
-// The whole file in a malloc'd buffer of exactly its size (*len).
+// The whole file in a malloc'd buffer of exactly its size (*len); NULL for
+// an empty file too.
 static inline unsigned char *dt_check_load(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    rewind(fp);
-    unsigned char *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+    unsigned char *buf = load_file(path, len);
+    if (buf && *len == 0) {
         free(buf);
-        fclose(fp);
         return NULL;
     }
-    fclose(fp);
-    *len = (size_t)n;
     return buf;
 }
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "load_file.h"
 #include "platform/dt.h"
 
 static void put_str(const char *s) {
@@ -84,23 +85,15 @@ int main(int argc, char **argv) {
         return 2;
     }
     for (int a = 1; a < argc; a++) {
-        FILE *fp = fopen(argv[a], "rb");
-        if (!fp) {
+        size_t n;
+        unsigned char *buf = load_file(argv[a], &n);
+        if (!buf) {
             perror(argv[a]);
             return 2;
         }
-        fseek(fp, 0, SEEK_END);
-        long n = ftell(fp);
-        rewind(fp);
-        void *buf = malloc(n > 0 ? (size_t)n : 1);
-        if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-            fprintf(stderr, "%s: read error\n", argv[a]);
-            return 2;
-        }
-        fclose(fp);
         if (argc > 2) printf("== %s\n", argv[a]);
         const char *why = "";
-        zx_status_t st = dt_parse(buf, (size_t)n, &info, &why);
+        zx_status_t st = dt_parse(buf, n, &info, &why);
         if (st != ZX_OK) {
             printf("refused %d %s\n", st, why);
             rc = 1;

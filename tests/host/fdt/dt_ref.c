@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load_file.h"
+
 // The dt_info field sizes (platform/dt.h): strings are printed cut to fit.
 enum {
     L_MODEL = 64, L_BOOTARGS = 256, L_STDOUT = 96, L_NAME = 64, L_ISA = 128, L_MMU = 24, L_COMPAT = 48,
@@ -436,22 +438,14 @@ int main(int argc, char **argv) {
         return 2;
     }
     for (int a = 1; a < argc; a++) {
-        FILE *fp = fopen(argv[a], "rb");
-        if (!fp) {
+        size_t size;
+        unsigned char *buf = load_file(argv[a], &size);
+        if (!buf) {
             perror(argv[a]);
             return 2;
         }
-        fseek(fp, 0, SEEK_END);
-        long size = ftell(fp);
-        rewind(fp);
-        void *buf = malloc(size > 0 ? (size_t)size : 1);
-        if (!buf || fread(buf, 1, (size_t)size, fp) != (size_t)size) {
-            fprintf(stderr, "%s: read error\n", argv[a]);
-            return 2;
-        }
-        fclose(fp);
         if (argc > 2) printf("== %s\n", argv[a]);
-        int err = fdt_check_full(buf, (size_t)size);
+        int err = fdt_check_full(buf, size);
         if (err) {
             printf("refused %s\n", fdt_strerror(err));
             rc = 1;
