@@ -14,21 +14,6 @@
 
 #define RAM_PAGES 4096u
 
-static uint64_t objects_at_start;
-
-static void fresh(uint64_t ram_pages) {
-    fake_ram_init(ram_pages);
-    fake_kheap_fail_after(-1);
-    objects_at_start = object_live_count();
-}
-
-// The end of every case: nothing may be left behind.
-static void all_returned(void) {
-    CHECK_EQ(fake_pages_in_use(), 0);
-    CHECK_EQ(fake_kheap_live(), 0);
-    CHECK_EQ(object_live_count(), objects_at_start);
-}
-
 static struct vmo *make(uint64_t size) {
     struct vmo *v = NULL;
     zx_status_t st = vmo_create(size, size, 0, &v);
@@ -46,7 +31,7 @@ static void fill_pattern(uint8_t *p, size_t n, uint32_t seed) {
 // ---------------------------------------------------------------------------
 
 static void create_commits_nothing(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     static const uint64_t sizes[] = {0, PAGE_SIZE, 10 * PAGE_SIZE, 512 * PAGE_SIZE, 513 * PAGE_SIZE, VMO_MAX_SIZE};
     for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         struct vmo *v = NULL;
@@ -68,16 +53,16 @@ static void create_commits_nothing(void) {
         CHECK_EQ(vmo_committed_bytes(v), 0);
         CHECK_EQ(fake_pages_in_use(), 0);
         CHECK_EQ(fake_kheap_live(), 1);
-        CHECK_EQ(object_live_count(), objects_at_start + 1);
+        CHECK_EQ(object_live_count(), vmo_objects_at_start + 1);
         CHECK_EQ(vmo_check(v, NULL), 0);
         object_unref(&v->obj);
     }
     CHECK_EQ(fake_page_allocs(), 0);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void create_rejects_bad_sizes(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = NULL;
     CHECK_EQ(vmo_create(1, 1, 0, &v), ZX_ERR_INVALID_ARGS);
     CHECK_EQ(vmo_create(PAGE_SIZE + 1, PAGE_SIZE + 1, 0, &v), ZX_ERR_INVALID_ARGS);
@@ -85,21 +70,21 @@ static void create_rejects_bad_sizes(void) {
     CHECK_EQ(vmo_create(VMO_MAX_SIZE + PAGE_SIZE, 0, 0, &v), ZX_ERR_OUT_OF_RANGE);
     CHECK_EQ(vmo_create(UINT64_MAX & ~PAGE_MASK, 0, 0, &v), ZX_ERR_OUT_OF_RANGE);
     CHECK(v == NULL);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void create_no_memory_leaves_nothing(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = NULL;
     fake_kheap_fail_after(0);
     CHECK_EQ(vmo_create(PAGE_SIZE, PAGE_SIZE, 0, &v), ZX_ERR_NO_MEMORY);
     fake_kheap_fail_after(-1);
     CHECK(v == NULL);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void content_size_roundtrip(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = NULL;
     REQUIRE(vmo_create(2 * PAGE_SIZE, PAGE_SIZE + 1, 0, &v) == ZX_OK);
     CHECK_EQ(vmo_get_content_size(v), PAGE_SIZE + 1);
@@ -107,11 +92,11 @@ static void content_size_roundtrip(void) {
     CHECK_EQ(vmo_get_content_size(v), 7);
     CHECK_EQ(vmo_get_size(v), 2 * PAGE_SIZE);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void write_read_straddling(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     const uint64_t size = 16 * PAGE_SIZE;
     struct vmo *v = make(size);
     REQUIRE(v);
@@ -159,13 +144,13 @@ static void write_read_straddling(void) {
     free(model);
     free(buf);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Pages handed out by the fake are full of 0xa5: a partly written page must
 // still read as zeros around the write.
 static void fresh_pages_are_zeroed(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make(4 * PAGE_SIZE);
     REQUIRE(v);
     uint8_t b = 0x42, page[PAGE_SIZE];
@@ -179,11 +164,11 @@ static void fresh_pages_are_zeroed(void) {
     CHECK_EQ(vmo_get_page(v, 3 * PAGE_SIZE, VMO_PAGE_COMMIT, &p, NULL), ZX_OK);
     CHECK(all_bytes(physmap_va(p), PAGE_SIZE, 0));
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void untouched_reads_zero_commit_nothing(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     const uint64_t size = 64 * PAGE_SIZE;
     struct vmo *v = make(size);
     REQUIRE(v);
@@ -221,11 +206,11 @@ static void untouched_reads_zero_commit_nothing(void) {
     CHECK(all_bytes(buf, PAGE_SIZE, 0));
     free(buf);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void range_checks(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     const uint64_t size = 4 * PAGE_SIZE;
     struct vmo *v = make(size);
     REQUIRE(v);
@@ -285,13 +270,13 @@ static void range_checks(void) {
     CHECK_EQ(never_calls, 0);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // The tree height follows the size; one write of the last page costs exactly
 // `height` node pages.
 static void height_by_size(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct {
         uint64_t pages;
         unsigned height;
@@ -316,11 +301,11 @@ static void height_by_size(void) {
         object_unref(&v->obj);
         CHECK_EQ(fake_pages_in_use(), 0);
     }
-    all_returned();
+    vmo_all_returned();
 }
 
 static void huge_sparse(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make(VMO_MAX_SIZE);
     REQUIRE(v);
     CHECK_EQ(v->radix_height, VMO_RADIX_LEVELS);
@@ -367,11 +352,11 @@ static void huge_sparse(void) {
     uint64_t frees_before = fake_page_frees();
     object_unref(&v->obj);
     CHECK_EQ(fake_page_frees() - frees_before, 22);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void get_page(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     const uint64_t size = 8 * PAGE_SIZE;
     struct vmo *v = make(size);
     REQUIRE(v);
@@ -411,13 +396,13 @@ static void get_page(void) {
     CHECK_EQ(v->committed_pages, 2);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // A failed commit in get_page leaves no half-built path behind, whichever
 // allocation fails.
 static void get_page_no_memory(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     for (unsigned k = 0; k <= VMO_RADIX_LEVELS; k++) {
         struct vmo *v = make(VMO_MAX_SIZE);
         REQUIRE(v);
@@ -448,14 +433,14 @@ static void get_page_no_memory(void) {
         CHECK_EQ(fake_pages_in_use(), v->committed_pages + v->node_pages);
         object_unref(&v->obj);
     }
-    all_returned();
+    vmo_all_returned();
 }
 
 // A write whose allocations fail after k successes, for every k: NO_MEMORY,
 // the bytes before the failing page written, everything else zero, the tree
 // free of empty nodes, nothing leaked; the same write then succeeds.
 static void write_no_memory(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     const uint64_t size = 2048 * PAGE_SIZE;  // two levels
     const uint64_t off = 509 * PAGE_SIZE + 100, len = 8 * PAGE_SIZE - 200;  // pages 509..516
     // Allocation order: mid(root), leaf0, p509, p510, p511, leaf1, p512..p516.
@@ -501,12 +486,12 @@ static void write_no_memory(void) {
     }
     free(data);
     free(back);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Real exhaustion (no knob): the fake RAM runs out mid-write.
 static void write_exhausts_ram(void) {
-    fresh(64);
+    vmo_fresh(64);
     const uint64_t size = 256 * PAGE_SIZE;
     struct vmo *v = make(size);
     REQUIRE(v);
@@ -528,12 +513,12 @@ static void write_exhausts_ram(void) {
     object_unref(&v->obj);
     free(data);
     free(back);
-    all_returned();
+    vmo_all_returned();
 }
 
 // A copy failure stops the operation with the callback's own status.
 static void copy_failure_stops(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     const uint64_t size = 8 * PAGE_SIZE;
     struct vmo *v = make(size);
     REQUIRE(v);
@@ -569,11 +554,11 @@ static void copy_failure_stops(void) {
     object_unref(&v->obj);
     free(data);
     free(back);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void destroy_returns_everything(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *vs[5];
     static const uint64_t sizes[] = {PAGE_SIZE, 100 * PAGE_SIZE, 1000 * PAGE_SIZE, 300000 * PAGE_SIZE, VMO_MAX_SIZE};
     uint8_t data[3 * PAGE_SIZE];
@@ -597,7 +582,7 @@ static void destroy_returns_everything(void) {
         CHECK_EQ(fake_pages_in_use(), before - mine);
         CHECK_EQ(fake_kheap_live(), 4 - (long)i);
     }
-    all_returned();
+    vmo_all_returned();
 }
 
 // object_unref to zero calls vmo_ops.destroy exactly once (the VMO is given
@@ -611,7 +596,7 @@ static void counting_destroy(struct object *o) {
 }
 
 static void refcount_destroys_once(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct object_ops counting = vmo_ops;
     counting.destroy = counting_destroy;
     CHECK(vmo_ops.destroy != NULL);
@@ -636,7 +621,7 @@ static void refcount_destroys_once(void) {
     object_unref(&v->obj);
     CHECK_EQ(destroy_calls, 1);
     CHECK_EQ(pages_at_destroy, 6);
-    all_returned();
+    vmo_all_returned();
 }
 
 int main(void) {

@@ -25,24 +25,6 @@
 #define RAM_PAGES 4096u
 #define PG PAGE_SIZE
 
-static uint64_t objects_at_start;
-
-static void fresh(void) {
-    fake_ram_init(RAM_PAGES);
-    fake_kheap_fail_after(-1);
-    fake_unmap_reset();
-    fake_signal_reset();
-    objects_at_start = object_live_count();
-}
-
-static void all_returned(void) {
-    CHECK_EQ(fake_pages_in_use(), 0);
-    CHECK_EQ(fake_kheap_live(), 0);
-    CHECK_EQ(object_live_count(), objects_at_start);
-    CHECK_EQ(fake_unmap_violations(), 0);
-    CHECK_EQ(fake_signal_violations(), 0);
-}
-
 static struct vmo *make(uint64_t size, uint32_t options) {
     struct vmo *v = NULL;
     if (vmo_create(size, size, options, &v) != ZX_OK) return NULL;
@@ -80,7 +62,7 @@ static zx_status_t try_child(struct vmo *p, uint32_t options, uint64_t off, uint
 }
 
 static void option_errors(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(4 * PG, 0);
     REQUIRE(p);
     const uint32_t S = ZX_VMO_CHILD_SNAPSHOT, W = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, L = ZX_VMO_CHILD_SLICE,
@@ -114,11 +96,11 @@ static void option_errors(void) {
     CHECK_EQ(p->num_children, 0);
     CHECK(zero_children(p));
     put(p);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void range_errors(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(4 * PG, 0);
     struct vmo *rz = make(4 * PG, ZX_VMO_RESIZABLE);
     struct vmo *ph = NULL;
@@ -162,11 +144,11 @@ static void range_errors(void) {
     put(p);
     put(rz);
     put(ph);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void discardable_parent(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *d = make(2 * PG, ZX_VMO_DISCARDABLE);
     REQUIRE(d);
     CHECK_EQ(try_child(d, ZX_VMO_CHILD_SNAPSHOT, 0, PG), ZX_ERR_NOT_SUPPORTED);
@@ -174,11 +156,11 @@ static void discardable_parent(void) {
     CHECK_EQ(try_child(d, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, PG), ZX_ERR_NOT_SUPPORTED);
     CHECK_EQ(try_child(d, ZX_VMO_CHILD_SLICE, 0, PG), ZX_ERR_NOT_SUPPORTED);  // no kind at all (as Zircon)
     put(d);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void slice_shares_both_ways(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(8 * PG, 0);
     REQUIRE(p);
     CHECK_EQ(wr64(p, 2 * PG + 8, 0x1111), ZX_OK);
@@ -221,11 +203,11 @@ static void slice_shares_both_ways(void) {
     put(s);
     CHECK_EQ(p->committed_pages, 3);  // the slice took nothing with it
     put(p);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void slice_of_slice_flattens(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(16 * PG, 0);
     REQUIRE(p);
     struct vmo *s1 = child(p, ZX_VMO_CHILD_SLICE, 4 * PG, 8 * PG);
@@ -255,13 +237,13 @@ static void slice_of_slice_flattens(void) {
     CHECK_EQ(p->num_children, 0);
     CHECK(zero_children(p));
     put(p);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Pages leaving the root are unmapped from the slices' mappings first (the
 // fake vmar_unmap_vmo_pages records the slice, with the slice's offsets).
 static void root_decommit_unmaps_slices(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(8 * PG, 0);
     REQUIRE(p);
     struct vmo *s1 = child(p, ZX_VMO_CHILD_SLICE, 2 * PG, 4 * PG);
@@ -298,11 +280,11 @@ static void root_decommit_unmaps_slices(void) {
     put(p);  // parent first: s1 keeps it
     CHECK_EQ(rd64(s1, 0), 0);
     put(s1);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void physical_slice(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *ph = NULL;
     REQUIRE(vmo_create_physical(0x10000000, 8 * PG, &ph) == ZX_OK);
     CHECK(zero_children(ph));
@@ -330,13 +312,13 @@ static void physical_slice(void) {
     CHECK(zero_children(ph));
     CHECK_EQ(vmo_set_cache_policy(ph, ZX_CACHE_POLICY_CACHED), ZX_OK);
     put(ph);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void snapshot_isolation(void) {
     const uint32_t kinds[2] = {ZX_VMO_CHILD_SNAPSHOT, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE};
     for (int k = 0; k < 2; k++) {
-        fresh();
+        vmo_fresh(RAM_PAGES);
         struct vmo *p = make(8 * PG, 0);
         REQUIRE(p);
         CHECK_EQ(wr64(p, 0, 1), ZX_OK);
@@ -387,12 +369,12 @@ static void snapshot_isolation(void) {
         put(p);  // parent first: the child keeps it alive
         CHECK_EQ(rd64(c, 6 * PG), 21);
         put(c);
-        all_returned();
+        vmo_all_returned();
     }
 }
 
 static void snapshot_offsets_and_beyond(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(4 * PG, 0);
     REQUIRE(p);
     for (uint64_t i = 0; i < 4; i++) CHECK_EQ(wr64(p, i * PG, 100 + i), ZX_OK);
@@ -436,11 +418,11 @@ static void snapshot_offsets_and_beyond(void) {
     put(far);
     put(cc);
     put(ss);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void resizable_snapshot(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(2 * PG, 0);
     REQUIRE(p);
     CHECK_EQ(wr64(p, PG, 42), ZX_OK);
@@ -463,14 +445,14 @@ static void resizable_snapshot(void) {
     CHECK_EQ(try_child(c, ZX_VMO_CHILD_SLICE, 0, PG), ZX_ERR_NOT_SUPPORTED);
     put(c);
     put(p);
-    all_returned();
+    vmo_all_returned();
 }
 
 // The count and ZX_VMO_ZERO_CHILDREN: asserted at creation, one clear on the
 // first child, one set when the last goes, whatever the order; object_signal
 // never runs under the VMO lock.
 static void zero_children_signal(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(4 * PG, 0);
     REQUIRE(p);
     CHECK(zero_children(p));
@@ -514,9 +496,9 @@ static void zero_children_signal(void) {
     REQUIRE(c4);
     CHECK(!zero_children(p));
     put(p);  // parent reference first
-    CHECK_EQ(object_live_count(), objects_at_start + 2);
+    CHECK_EQ(object_live_count(), vmo_objects_at_start + 2);
     put(c4);
-    all_returned();
+    vmo_all_returned();
     // The physical constructor asserts it too.
     struct vmo *ph = NULL;
     REQUIRE(vmo_create_physical(0x10000000, PG, &ph) == ZX_OK);
@@ -527,7 +509,7 @@ static void zero_children_signal(void) {
 // NO_MEMORY at every page allocation and at the heap allocation of a
 // snapshot: nothing is left behind, the parent is unchanged.
 static void snapshot_no_memory(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(1024 * PG, 0);
     REQUIRE(p);
     for (uint64_t i = 0; i < 1024; i += 37) CHECK_EQ(wr64(p, i * PG, i + 1), ZX_OK);
@@ -564,7 +546,7 @@ static void snapshot_no_memory(void) {
     for (uint64_t i = 0; i < 1024; i += 37) CHECK_EQ(rd64(p, i * PG), i + 1);
     CHECK_EQ(vmo_check(p, NULL), 0);
     put(p);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Many children, freed in a shuffled order: every page freed exactly once
@@ -578,7 +560,7 @@ static paddr_t page_of(struct vmo *v, uint64_t off) {
 // Pages are shared until written, by either side; each write costs one page;
 // the last user frees a page, whatever the order of closing.
 static void cow_shares_until_written(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(4 * PG, 0);
     REQUIRE(p);
     for (uint64_t i = 0; i < 4; i++) CHECK_EQ(wr64(p, i * PG, 100 + i), ZX_OK);
@@ -632,13 +614,13 @@ static void cow_shares_until_written(void) {
     CHECK_EQ(page_users(page_of(c, 3 * PG)), 1);
     CHECK_EQ(vmo_check(c, NULL), 0);
     put(c);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Faults: a shared page is mapped read-only; a write fault is sent to
 // vmo_unshare first (SHOULD_WAIT), after which the page is the VMO's own.
 static void cow_fault_paths(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(2 * PG, 0);
     REQUIRE(p);
     CHECK_EQ(wr64(p, 0, 1), ZX_OK);
@@ -672,13 +654,13 @@ static void cow_fault_paths(void) {
     put(d);
     put(c);
     put(p);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Zeroing part of a shared page, shrinking onto one, the content size and
 // decommit only ever change the side that does them.
 static void cow_zero_resize_decommit(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(4 * PG, ZX_VMO_RESIZABLE);
     REQUIRE(p);
     for (uint64_t i = 0; i < 4; i++) CHECK_EQ(wr64(p, i * PG + 64, 0x55 + i), ZX_OK);
@@ -700,13 +682,13 @@ static void cow_zero_resize_decommit(void) {
     CHECK_EQ(page_users(page_of(p, 0)), 1);
     put(p);
     put(c);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Attribution (ZX_INFO_VMO): RSS counts every page used, USS the private
 // ones, PSS divides each page by its users (fraction in 2^-63 bytes).
 static void cow_attribution(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(2 * PG, 0);
     REQUIRE(p);
     CHECK_EQ(wr64(p, 0, 1), ZX_OK);
@@ -740,14 +722,14 @@ static void cow_attribution(void) {
     put(g);
     put(p);
     put(c);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Children inherit the name; NO_WRITE snapshots are immutable; offsets along
 // a chain of children must not overflow when added up (Zircon's
 // root_parent_offset), at creation and at resize.
 static void names_immutability_chain_offsets(void) {
-    fresh();
+    vmo_fresh(RAM_PAGES);
     struct vmo *p = make(0, 0);
     REQUIRE(p);
     object_set_name(&p->obj, "parent", 6);
@@ -777,13 +759,13 @@ static void names_immutability_chain_offsets(void) {
     put(c2);
     put(c1);
     put(p);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void destroy_any_order(void) {
     uint64_t seed = 0xc41d;
     for (int round = 0; round < 20; round++) {
-        fresh();
+        vmo_fresh(RAM_PAGES);
         struct vmo *all[24];
         int n = 0;
         all[n++] = make(16 * PG, 0);
@@ -808,7 +790,7 @@ static void destroy_any_order(void) {
             all[j] = t;
         }
         for (int i = 0; i < n; i++) put(all[i]);
-        all_returned();
+        vmo_all_returned();
     }
 }
 

@@ -20,23 +20,6 @@
 #define RAM_PAGES 4096u
 #define PG PAGE_SIZE
 
-static uint64_t objects_at_start;
-
-static void fresh(uint64_t ram_pages) {
-    fake_ram_init(ram_pages);
-    fake_kheap_fail_after(-1);
-    fake_unmap_reset();
-    objects_at_start = object_live_count();
-}
-
-static void all_returned(void) {
-    CHECK_EQ(fake_pages_in_use(), 0);
-    CHECK_EQ(fake_kheap_live(), 0);
-    CHECK_EQ(object_live_count(), objects_at_start);
-    CHECK_EQ(fake_unmap_violations(), 0);
-    CHECK_EQ(vmo_discardable_unlocked_count(), 0);
-}
-
 static struct vmo *make_opt(uint64_t size, uint64_t content, uint32_t options) {
     struct vmo *v = NULL;
     zx_status_t st = vmo_create(size, content, options, &v);
@@ -93,7 +76,7 @@ static bool unmapped(const uint64_t *pages, unsigned n) {
 // Resizing.
 
 static void resize_needs_resizable(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(4 * PG, 4 * PG, 0);
     REQUIRE(v);
     CHECK_EQ(vmo_set_size(v, 8 * PG), ZX_ERR_UNAVAILABLE);
@@ -104,11 +87,11 @@ static void resize_needs_resizable(void) {
     REQUIRE(v);
     CHECK_EQ(vmo_set_size(v, 8 * PG), ZX_ERR_UNAVAILABLE);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void resize_range_errors(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_resizable(PG);
     REQUIRE(v);
     CHECK_EQ(vmo_set_size(v, UINT64_MAX), ZX_ERR_OUT_OF_RANGE);
@@ -128,11 +111,11 @@ static void resize_range_errors(void) {
     CHECK_EQ(vmo_check(v, NULL), 0);
     CHECK_EQ(fake_page_allocs(), 0);  // an empty tree changes height for free
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void resize_shrink_frees_and_unmaps(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_resizable(20 * PG);
     REQUIRE(v);
     REQUIRE(fill(v, 0, 20 * PG, 0xab) == ZX_OK);
@@ -164,11 +147,11 @@ static void resize_shrink_frees_and_unmaps(void) {
     CHECK_EQ(vmo_get_size(v), 20 * PG);
     CHECK_EQ(vmo_get_content_size(v), 19 * PG + 1);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void resize_tail_in_place_without_commit(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_resizable(4 * PG);
     REQUIRE(v);
     // Uncommitted tail: nothing gets committed by the zeroing.
@@ -181,11 +164,11 @@ static void resize_tail_in_place_without_commit(void) {
     CHECK(reads_as(v, 2 * PG + 7, PG - 7, 0));
     CHECK_EQ(fake_unmap_calls(), 0);  // no page left the VMO
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void resize_grows_and_lowers_tree(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_resizable(PG);
     REQUIRE(v);
     REQUIRE(fill(v, 0, PG, 0x21) == ZX_OK);
@@ -224,11 +207,11 @@ static void resize_grows_and_lowers_tree(void) {
     CHECK_EQ(v->radix_height, 1);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void resize_grow_no_memory_changes_nothing(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_resizable(PG);
     REQUIRE(v);
     REQUIRE(fill(v, 0, PG, 0x31) == ZX_OK);
@@ -247,14 +230,14 @@ static void resize_grow_no_memory_changes_nothing(void) {
     CHECK_EQ(vmo_set_size(v, VMO_MAX_SIZE), ZX_OK);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // ---------------------------------------------------------------------------
 // Content size.
 
 static void content_size_checked(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(4 * PG, 4 * PG, 0);
     REQUIRE(v);
     REQUIRE(fill(v, 0, 4 * PG, 0xff) == ZX_OK);
@@ -282,14 +265,14 @@ static void content_size_checked(void) {
     CHECK_EQ(v->committed_pages, 0);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // ---------------------------------------------------------------------------
 // Range ops.
 
 static void commit_range(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(10 * PG, 10 * PG, 0);
     REQUIRE(v);
     CHECK_EQ(vmo_commit(v, 0, 10 * PG + 1), ZX_ERR_OUT_OF_RANGE);
@@ -324,11 +307,11 @@ static void commit_range(void) {
     CHECK_EQ(v->committed_pages, 2);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void decommit_range(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(10 * PG, 10 * PG, 0);
     REQUIRE(v);
     REQUIRE(fill(v, 0, 10 * PG, 0x44) == ZX_OK);
@@ -371,11 +354,11 @@ static void decommit_range(void) {
     CHECK_EQ(vmo_get_page(v, 3 * PG, VMO_PAGE_COMMIT, &p, NULL), ZX_OK);
     CHECK(reads_as(v, 3 * PG, PG, 0));
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void decommit_in_batches(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(1024 * PG, 1024 * PG, 0);
     REQUIRE(v);
     // 200 pages, every fifth page of the first 1000.
@@ -393,11 +376,11 @@ static void decommit_in_batches(void) {
     CHECK_EQ(v->node_pages, 0);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void zero_range(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(6 * PG, 6 * PG, 0);
     REQUIRE(v);
     REQUIRE(fill(v, 0, 4 * PG, 0xab) == ZX_OK);
@@ -429,11 +412,11 @@ static void zero_range(void) {
     CHECK_EQ(v->committed_pages, 1);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void unbounded_at_max_size(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(VMO_MAX_SIZE, 12345, ZX_VMO_UNBOUNDED);
     REQUIRE(v);
     CHECK_EQ(vmo_get_size(v), VMO_MAX_SIZE);
@@ -468,14 +451,14 @@ static void unbounded_at_max_size(void) {
     CHECK_EQ(v->node_pages, 0);
     CHECK_EQ(vmo_check(v, NULL), 0);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // ---------------------------------------------------------------------------
 // Discardable VMOs.
 
 static void lock_errors(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *plain = make_opt(2 * PG, 2 * PG, 0);
     REQUIRE(plain);
     struct vmo_lock_state ls;
@@ -513,7 +496,7 @@ static void lock_errors(void) {
     CHECK_EQ(info.flags, VMO_INFO_TYPE_PAGED | VMO_INFO_DISCARDABLE);
     object_unref(&v->obj);  // destroy takes it off the LRU
     CHECK_EQ(vmo_discardable_unlocked_count(), 0);
-    all_returned();
+    vmo_all_returned();
 }
 
 static struct vmo *discardable_with(uint64_t pages, uint8_t b) {
@@ -528,7 +511,7 @@ static struct vmo *discardable_with(uint64_t pages, uint8_t b) {
 }
 
 static void reclaim_in_lru_order(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *a = discardable_with(3, 0xa1), *b = discardable_with(5, 0xb1), *c = discardable_with(2, 0xc1);
     struct vmo *locked = discardable_with(4, 0xd1);
     REQUIRE(a && b && c && locked);
@@ -599,13 +582,13 @@ static void reclaim_in_lru_order(void) {
     object_unref(&b->obj);
     object_unref(&c->obj);
     object_unref(&locked->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // The hook of reclaim_skips_dying: a VMO whose refcount is zero but which is
 // still on the LRU (its destroy is running elsewhere) must be skipped.
 static void reclaim_skips_dying(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *a = discardable_with(2, 0x1), *b = discardable_with(2, 0x2);
     REQUIRE(a && b);
     CHECK_EQ(vmo_unlock(a, 0, 2 * PG), ZX_OK);
@@ -616,7 +599,7 @@ static void reclaim_skips_dying(void) {
     a->obj.refcount = 1;
     object_unref(&a->obj);
     object_unref(&b->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // Another operation on the VMO from inside the unmap step (with the VMO lock
@@ -630,7 +613,7 @@ static void read_during_unmap(struct vmo *v, uint64_t off, uint64_t len) {
 }
 
 static void ops_during_unmap(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(8 * PG, 8 * PG, 0);
     REQUIRE(v);
     REQUIRE(fill(v, 0, 8 * PG, 0x99) == ZX_OK);
@@ -641,14 +624,14 @@ static void ops_during_unmap(void) {
     CHECK_EQ(hook_reads_ok, 1);
     fake_unmap_set_hook(NULL);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 // ---------------------------------------------------------------------------
 // Physical VMOs, cache policy, info.
 
 static void physical_vmo(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = NULL;
     CHECK_EQ(vmo_create_physical(0x10000000, 0, &v), ZX_ERR_INVALID_ARGS);
     CHECK_EQ(vmo_create_physical(0x10000001, PG, &v), ZX_ERR_INVALID_ARGS);
@@ -700,11 +683,11 @@ static void physical_vmo(void) {
     CHECK_EQ(fake_kheap_live(), 1);
     object_unref(&v->obj);
     CHECK_EQ(fake_page_frees(), 0);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void cache_policy(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(4 * PG, 4 * PG, 0);
     REQUIRE(v);
     CHECK_EQ(vmo_get_cache_policy(v), ZX_CACHE_POLICY_CACHED);
@@ -730,11 +713,11 @@ static void cache_policy(void) {
     vmo_get_info(v, &info);
     CHECK_EQ(info.cache_policy, ZX_CACHE_POLICY_UNCACHED_DEVICE);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 static void info_fields(void) {
-    fresh(RAM_PAGES);
+    vmo_fresh(RAM_PAGES);
     struct vmo *v = make_opt(600 * PG, 600 * PG - 3, ZX_VMO_RESIZABLE);
     REQUIRE(v);
     REQUIRE(fill(v, 0, 1, 1) == ZX_OK);
@@ -751,7 +734,7 @@ static void info_fields(void) {
     CHECK_EQ(info.lock_count, 0);
     CHECK(!info.discarded);
     object_unref(&v->obj);
-    all_returned();
+    vmo_all_returned();
 }
 
 int main(void) {

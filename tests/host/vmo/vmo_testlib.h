@@ -10,8 +10,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness.h"
 #include "fake_mm.h"
+#include "fake_signal.h"
+#include "fake_vmar.h"
+#include "obj/object.h"
 #include "obj/vmo.h"
+
+// The start of a case: fresh fake RAM of `ram_pages` pages, every fake's
+// knobs and records reset, the live objects noted.
+static uint64_t vmo_objects_at_start;
+
+static inline void vmo_fresh(uint64_t ram_pages) {
+    fake_ram_init(ram_pages);
+    fake_kheap_fail_after(-1);
+    fake_unmap_reset();
+    fake_signal_reset();
+    vmo_objects_at_start = object_live_count();
+}
+
+// The end of a case: every page, heap block and object came back, no fake saw
+// a contract breach, no discardable VMO is left on the LRU.
+static inline void vmo_all_returned(void) {
+    CHECK_EQ(fake_pages_in_use(), 0);
+    CHECK_EQ(fake_kheap_live(), 0);
+    CHECK_EQ(object_live_count(), vmo_objects_at_start);
+    CHECK_EQ(fake_unmap_violations(), 0);
+    CHECK_EQ(fake_signal_violations(), 0);
+    CHECK_EQ(vmo_discardable_unlocked_count(), 0);
+}
 
 // A copy context: the caller's buffer plus what the callbacks observed.
 struct buf_ctx {
