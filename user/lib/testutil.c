@@ -8,7 +8,7 @@
 #include <zxrv/bootstrap.h>
 #include <zxrv/cpio.h>
 
-static zx_handle_t bootfs_vmo(void) {
+zx_handle_t zxrv_bootfs_vmo(void) {
     static zx_handle_t h = ZX_HANDLE_INVALID;
     if (h == ZX_HANDLE_INVALID) h = zx_take_startup_handle(ZXRV_HND_BOOTFS_VMO);
     return h;
@@ -25,7 +25,7 @@ static zx_status_t vmo_reader(void *ctx, uint64_t offset, void *buf, size_t len)
 }
 
 void *zxrv_load_program(const char *name, size_t *out_len) {
-    zx_handle_t vmo = bootfs_vmo();
+    zx_handle_t vmo = zxrv_bootfs_vmo();
     uint64_t size = 0;
     zxrv_cpio_entry_t e;
     if (vmo == ZX_HANDLE_INVALID || zx_vmo_get_size(vmo, &size) != ZX_OK ||

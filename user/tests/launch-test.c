@@ -12,52 +12,15 @@
 #include <zircon/syscalls.h>
 #include <zxrv/bootstrap.h>
 #include <zxrv/bootstrap_msg.h>
-#include <zxrv/cpio.h>
 #include <zxrv/elf.h>
 #include <zxrv/kstats.h>
 #include <zxrv/launch.h>
 #include <zxrv/test.h>
-
-static zx_handle_t bootfs = ZX_HANDLE_INVALID;
-static zx_handle_t root_resource = ZX_HANDLE_INVALID;
-
-static zx_status_t vmo_reader(void *ctx, uint64_t offset, void *buf, size_t len) {
-    return zx_vmo_read(*(zx_handle_t *)ctx, buf, offset, len);
-}
-
-// Reads program NAME from the boot archive into a malloc'ed buffer.
-static void *load(const char *name, size_t *out_len) {
-    uint64_t size = 0;
-    zxrv_cpio_entry_t e;
-    if (zx_vmo_get_size(bootfs, &size) != ZX_OK ||
-        zxrv_cpio_find(vmo_reader, &bootfs, size, name, &e, NULL) != ZX_OK)
-        return NULL;
-    void *buf = malloc((size_t)e.size);
-    if (buf != NULL && zx_vmo_read(bootfs, buf, e.data_offset, (size_t)e.size) != ZX_OK) {
-        free(buf);
-        buf = NULL;
-    }
-    *out_len = (size_t)e.size;
-    return buf;
-}
-
-// Waits for the process and returns its return code (or INT64_MIN).
-static int64_t wait_exit(zx_handle_t proc) {
-    zx_info_process_t info;
-    memset(&info, 0, sizeof info);
-    if (zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL) != ZX_OK ||
-        zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL) != ZX_OK ||
-        !(info.flags & ZX_INFO_PROCESS_FLAG_EXITED))
-        return INT64_MIN;
-    return info.return_code;
-}
+#include <zxrv/testutil.h>
 
 static uint64_t live_objects(void) {
     zxrv_kernel_stats_t ks;
-    memset(&ks, 0, sizeof ks);
-    if (zx_object_get_info(root_resource, ZXRV_INFO_KERNEL_STATS, &ks, sizeof ks, NULL, NULL) != ZX_OK)
-        return UINT64_MAX;
-    return ks.live_objects;
+    return zxrv_kernel_stats(&ks) == ZX_OK ? ks.live_objects : UINT64_MAX;
 }
 
 // A minimal loader (zxrv_launch without the bootstrap message): starts
@@ -114,14 +77,14 @@ static int64_t start_raw(const void *elf, size_t len, const void *msg, uint32_t 
     zx_handle_close(theirs);
     zx_handle_close(thread);
     zx_handle_close(vmar);
-    int64_t rc = st == ZX_OK ? wait_exit(proc) : INT64_MIN;
+    int64_t rc = st == ZX_OK ? zxrv_wait_exit(proc) : INT64_MIN;
     zx_handle_close(proc);
     return rc;
 }
 
 TEST_CASE(crt0_rejects_bad_bootstrap) {
     size_t len = 0;
-    void *elf = load("hello", &len);
+    void *elf = zxrv_load_program("hello", &len);
     ASSERT_TRUE(elf != NULL);
     uint8_t msg[64];
     size_t mlen = 0;
@@ -139,25 +102,25 @@ TEST_CASE(crt0_rejects_bad_bootstrap) {
 }
 
 TEST_CASE(have_boot_archive) {
-    EXPECT_TRUE(bootfs != ZX_HANDLE_INVALID);
-    EXPECT_TRUE(root_resource != ZX_HANDLE_INVALID);
+    EXPECT_TRUE(zxrv_bootfs_vmo() != ZX_HANDLE_INVALID);
+    EXPECT_TRUE(zxrv_root_resource() != ZX_HANDLE_INVALID);
 }
 
 TEST_CASE(run_hello) {
     size_t len = 0;
-    void *elf = load("hello", &len);
+    void *elf = zxrv_load_program("hello", &len);
     ASSERT_TRUE(elf != NULL);
     const char *argv[] = {"hello"};
     zx_handle_t proc = ZX_HANDLE_INVALID;
     ASSERT_OK(zxrv_launch(zx_job_default(), "hello", elf, len, 1, argv, NULL, NULL, 0, &proc));
     free(elf);
-    EXPECT_EQ(wait_exit(proc), 0);
+    EXPECT_EQ(zxrv_wait_exit(proc), 0);
     EXPECT_OK(zx_handle_close(proc));
 }
 
 TEST_CASE(child_gets_args_and_handles) {
     size_t len = 0;
-    void *elf = load("launch-test", &len);
+    void *elf = zxrv_load_program("launch-test", &len);
     ASSERT_TRUE(elf != NULL);
     zx_handle_t vmo;
     ASSERT_OK(zx_vmo_create(4096, 0, &vmo));
@@ -168,7 +131,7 @@ TEST_CASE(child_gets_args_and_handles) {
     zx_handle_t proc = ZX_HANDLE_INVALID;
     ASSERT_OK(zxrv_launch(zx_job_default(), "child", elf, len, 3, argv, tags, &vmo, 1, &proc));
     free(elf);
-    EXPECT_EQ(wait_exit(proc), 42);
+    EXPECT_EQ(zxrv_wait_exit(proc), 42);
     EXPECT_OK(zx_handle_close(proc));
     EXPECT_STATUS(zx_handle_close(vmo), ZX_ERR_BAD_HANDLE);  // it went to the child
 }
@@ -190,7 +153,7 @@ TEST_CASE(bad_image_consumes_handles_and_leaks_nothing) {
 
 TEST_CASE(not_a_job) {
     size_t len = 0;
-    void *elf = load("hello", &len);
+    void *elf = zxrv_load_program("hello", &len);
     ASSERT_TRUE(elf != NULL);
     uint64_t before = live_objects();
     zx_handle_t proc = ZX_HANDLE_INVALID;
@@ -205,7 +168,7 @@ TEST_CASE(late_failure_leaks_nothing) {
     // the process, its mappings, the thread and the channel exist: all of
     // them must be gone afterwards.
     size_t len = 0;
-    void *elf = load("hello", &len);
+    void *elf = zxrv_load_program("hello", &len);
     ASSERT_TRUE(elf != NULL);
     zx_handle_t vmo, no_transfer;
     ASSERT_OK(zx_vmo_create(4096, 0, &vmo));
@@ -254,7 +217,5 @@ static int child(int argc, char **argv) {
 int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "child") == 0)
         return child(argc, argv);
-    bootfs = zx_take_startup_handle(ZXRV_HND_BOOTFS_VMO);
-    root_resource = zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT);
     return zxrv_test_main(argc, argv);
 }

@@ -13,6 +13,8 @@
 void *zxrv_load_program(const char *name, size_t *out_len);
 // Wait for a process to terminate and return its return code (INT64_MIN on error).
 int64_t zxrv_wait_exit(zx_handle_t proc);
+// The boot archive startup handle (BOOTFS_VMO; taken once, shared by these helpers).
+zx_handle_t zxrv_bootfs_vmo(void);
 // The root resource startup handle (taken once, shared by these helpers).
 zx_handle_t zxrv_root_resource(void);
 // The kernel counters, through the root resource startup handle.
