@@ -262,16 +262,6 @@ static zx_status_t tree_get_private(struct vmo *v, uint64_t pn, paddr_t *out, ui
     return ZX_OK;
 }
 
-// The page of pn, committing it if needed.
-static zx_status_t tree_get_or_commit(struct vmo *v, uint64_t pn, paddr_t *out) {
-    uint64_t e = tree_lookup(v, pn);
-    if (e) {
-        *out = pa(e);
-        return ZX_OK;
-    }
-    return tree_commit(v, pn, out);
-}
-
 // Free the subtree rooted at `node` (at `level`): its nodes, and its data
 // pages unless another VMO still uses them (page_release).
 // The caller clears the entry that pointed to it. Recursion depth is at most
@@ -651,6 +641,14 @@ static inline bool range_ok(uint64_t off, uint64_t len, uint64_t size) {
     return off <= size && len <= size - off;
 }
 
+// [off, off+len) inside the size, rounded out to page numbers [*pn, *end).
+static zx_status_t page_range(const struct vmo *v, uint64_t off, uint64_t len, uint64_t *pn, uint64_t *end) {
+    if (!range_ok(off, len, v->size)) return ZX_ERR_OUT_OF_RANGE;
+    *pn = off >> PAGE_SHIFT;
+    *end = len ? page_round_up(off + len) >> PAGE_SHIFT : *pn;  // off + len <= size <= VMO_MAX_SIZE
+    return ZX_OK;
+}
+
 // Slices (of paged VMOs): the range is checked against the slice's size
 // (immutable), then the operation runs on slice_root at slice_offset + off.
 #define SLICE_DELEGATE(v, off, len, call)                                         \
@@ -732,8 +730,8 @@ zx_status_t vmo_unshare(struct vmo *v, uint64_t off, uint64_t len) {
     if (!v->cow_clone && !__atomic_load_n(&v->num_children, __ATOMIC_ACQUIRE))
         return range_ok(off, len, vmo_get_size(v)) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
     uint64_t f = op_begin(v);
-    zx_status_t st = range_ok(off, len, v->size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
-    uint64_t pn = off >> PAGE_SHIFT, end = len ? page_round_up(off + len) >> PAGE_SHIFT : pn;
+    uint64_t pn = 0, end = 0;
+    zx_status_t st = page_range(v, off, len, &pn, &end);
     struct retire_batch r;  // only n needs a value (no zeroing of the array)
     r.n = 0;
     while (st == ZX_OK && pn < end && !v->discarded) {
@@ -867,14 +865,6 @@ zx_status_t vmo_set_size(struct vmo *v, uint64_t size) {
     return st;
 }
 
-// [off, off+len) inside the size, rounded out to page numbers [*pn, *end).
-static zx_status_t page_range(const struct vmo *v, uint64_t off, uint64_t len, uint64_t *pn, uint64_t *end) {
-    if (!range_ok(off, len, v->size)) return ZX_ERR_OUT_OF_RANGE;
-    *pn = off >> PAGE_SHIFT;
-    *end = len ? page_round_up(off + len) >> PAGE_SHIFT : *pn;  // off + len <= size <= VMO_MAX_SIZE
-    return ZX_OK;
-}
-
 zx_status_t vmo_commit(struct vmo *v, uint64_t off, uint64_t len) {
     if (v->physical) return ZX_ERR_NOT_SUPPORTED;
     SLICE_DELEGATE(v, off, len, vmo_commit(root_, roff_, len));
@@ -884,7 +874,7 @@ zx_status_t vmo_commit(struct vmo *v, uint64_t off, uint64_t len) {
     if (st == ZX_OK && len && v->discarded) st = ZX_ERR_NOT_FOUND;
     for (; st == ZX_OK && pn < end; pn++) {
         paddr_t page;
-        st = tree_get_or_commit(v, pn, &page);
+        st = tree_commit(v, pn, &page);
     }
     op_end(v, f);
     return st;
