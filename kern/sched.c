@@ -204,9 +204,11 @@ zx_status_t sched_block_locked(struct wait_queue *wq, zx_time_t deadline, uint64
     t->state = THREAD_BLOCKED;
     t->waiting_on = wq;
     t->wake_status = ZX_OK;
-    if (wq) {
-        t->next = wq->head;
-        wq->head = t;
+    if (wq) {  // FIFO: the longest waiter is woken first
+        struct thread **pp = &wq->head;
+        while (*pp) pp = &(*pp)->next;
+        t->next = 0;
+        *pp = t;
     }
     t->deadline = deadline;
     if (deadline != ZX_TIME_INFINITE) {
@@ -223,6 +225,28 @@ zx_status_t sched_block_locked(struct wait_queue *wq, zx_time_t deadline, uint64
 
 void wait_queue_wake_all_locked(struct wait_queue *wq, zx_status_t status) {
     while (wq->head) wake_locked(wq->head, status);
+}
+
+struct thread *wait_queue_wake_one_locked(struct wait_queue *wq, zx_status_t status) {
+    struct thread *t = wq->head;
+    if (t) wake_locked(t, status);
+    return t;
+}
+
+uint32_t wait_queue_requeue_locked(struct wait_queue *from, struct wait_queue *to, uint32_t count) {
+    uint32_t moved = 0;
+    struct thread **tail = &to->head;
+    while (*tail) tail = &(*tail)->next;
+    while (moved < count && from->head) {
+        struct thread *t = from->head;
+        from->head = t->next;
+        t->next = 0;
+        t->waiting_on = to;
+        *tail = t;
+        tail = &t->next;
+        moved++;
+    }
+    return moved;
 }
 
 void wait_queue_wake_all(struct wait_queue *wq, zx_status_t status) {

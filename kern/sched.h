@@ -38,6 +38,13 @@ zx_status_t sched_block_locked(struct wait_queue *wq, zx_time_t deadline, uint64
 // Wake every thread on wq with `status`. Caller holds sched_lock.
 void wait_queue_wake_all_locked(struct wait_queue *wq, zx_status_t status);
 void wait_queue_wake_all(struct wait_queue *wq, zx_status_t status);
+// Wake the longest waiter on wq (FIFO) with `status`; returns it, or NULL if
+// the queue was empty. Caller holds sched_lock.
+struct thread *wait_queue_wake_one_locked(struct wait_queue *wq, zx_status_t status);
+// Move up to `count` waiters, oldest first, from `from` to the tail of `to`
+// without waking them (their deadlines stay). Returns how many moved. Caller
+// holds sched_lock.
+uint32_t wait_queue_requeue_locked(struct wait_queue *from, struct wait_queue *to, uint32_t count);
 // Wake a specific thread if it is blocked (for kills). Caller holds sched_lock.
 void sched_interrupt_locked(struct thread *t);
 
