@@ -6,8 +6,9 @@
  * DTB, image at a 2 MiB aligned physical address.
  *
  * Only one hart may run the kernel's boot path: the first to win
- * boot_lottery; any other hart that enters parks in wfi forever (with
- * OpenSBI's HSM the other harts never enter at all).
+ * boot_lottery; any other hart that enters here parks in wfi forever (with
+ * OpenSBI's HSM the other harts never enter at all). The kernel starts the
+ * others itself, at secondary_entry (kern/smp.c).
  *
  * Early boot runs at the physical load address with everything addressed
  * PC-relatively, builds boot/early.c's page tables, turns on Sv39 and jumps to
@@ -15,6 +16,7 @@
  */
 #include "boot/layout.h"
 #include "kern/riscv.h"
+#include "kern/hart.h"
 
     .section .text.head, "ax"
     .option push
@@ -59,6 +61,8 @@ real_start:
     mv      a0, s2
     mv      a1, s1
     call    early_map             /* returns satp value in a0 */
+    lla     t0, boot_satp
+    sd      a0, 0(t0)             /* kept for the secondary harts */
     sfence.vma
     ld      t0, high_entry_addr   /* absolute (link-time) address of high_entry */
     csrw    satp, a0
@@ -68,6 +72,36 @@ real_start:
 park:
     wfi
     j       park
+
+/* Secondary harts, started by kern/smp.c through SBI HSM hart_start: a0 =
+ * hart id, a1 = opaque = the (higher-half) address of its struct hart, MMU
+ * off, at the physical address of this label. Switch to the boot page table
+ * (it maps this code both here and in the higher half), jump up, switch to
+ * the kernel's final table, take the hart's stack and continue in C. */
+    .globl secondary_entry
+secondary_entry:
+    csrw    sie, zero
+    lla     t0, boot_satp
+    ld      t0, 0(t0)
+    sfence.vma
+    csrw    satp, t0
+    sfence.vma
+    ld      t0, secondary_high_addr
+    jr      t0
+
+secondary_high:
+    la      t0, kernel_satp
+    ld      t0, 0(t0)
+    csrw    satp, t0
+    sfence.vma
+    mv      tp, a1
+    ld      sp, HART_KSTACK_TOP(tp)
+    mv      s0, zero
+    mv      ra, zero
+    mv      a0, a1
+    call    smp_secondary_main
+4:  wfi
+    j       4b
 
 high_entry:
     /* Now at the link address. Fresh stack pointer in the higher half. */
@@ -84,11 +118,19 @@ high_entry:
     .balign 8
 high_entry_addr:
     .dword  high_entry
+secondary_high_addr:
+    .dword  secondary_high
 
     .section .data
     .balign 4
 boot_lottery:
     .word   0
+    .balign 8
+    .globl boot_satp, kernel_satp
+boot_satp:                        /* satp of the early table (boot/early.c) */
+    .dword  0
+kernel_satp:                      /* satp of the final kernel table (mm/kaspace.c) */
+    .dword  0
 
     .section .bss
     .balign 16

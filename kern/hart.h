@@ -5,9 +5,11 @@
 // and sscratch to find it, so the offsets below are shared with kern/trap.S
 // (checked by _Static_assert).
 //
-// Only the boot hart runs today; the others stay parked in OpenSBI (HSM
-// stopped). Each hart gets its own slot, stacks and fault-fixup word, so
-// bringing up SMP adds harts without changing this layout.
+// Every usable hart runs the kernel (kern/smp.c starts them through SBI
+// HSM); each has its own slot here, its own kernel stacks (the boot/idle
+// stack and the emergency stack, both with guard pages), timer, IPI mailbox,
+// run queue and fault-fixup word. Slot 0 is the boot hart, whatever its
+// hart id.
 #ifndef KERN_HART_H
 #define KERN_HART_H
 
@@ -27,12 +29,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kern/lockdep_graph.h"
+
 struct thread;
+struct aspace;
+
+// Requests in a hart's IPI mailbox (struct hart.ipi_pending), sent by
+// smp_send_ipi (kern/smp.h) with an SBI IPI (a supervisor software
+// interrupt on the target).
+#define IPI_RESCHED 0x1u    // run the scheduler at the next chance (new work, a kill)
+#define IPI_WAKEUP 0x2u     // leave wfi (nothing else to do)
+#define IPI_TLB_FLUSH 0x4u  // sfence.vma everything (after an ASID generation rollover)
+#define IPI_STOP 0x8u       // another hart panicked: stop here
+
+#define HART_STARTING 1u
+#define HART_ONLINE 2u
+#define HART_ABANDONED 3u
 
 struct hart {
     uint64_t scratch0;     // trap entry spill slot
     uint64_t saved_sp;     // sp at trap entry
-    uint64_t kstack_top;   // top of this hart's kernel stack
+    uint64_t kstack_top;   // top of the current thread's kernel stack
     uint64_t kstack_lo;    // lowest usable byte; below it is the guard page
     uint64_t emerg_top;    // stack used when the kernel stack overflowed
     uint64_t fault_fixup;  // nonzero: resume here after a kernel fault (probes, user copies)
@@ -42,13 +59,27 @@ struct hart {
     uint32_t index;        // dense index (0 = boot hart)
     uint64_t ticks;        // timer interrupts taken on this hart
     uint64_t last_spurious_va;  // kernel fault retried after a fence (kern/trap.c)
-    // Scheduler state (kern/sched.c), guarded by sched_lock.
+    bool usercopy_nofault;  // a user copy under a lock: report faults, never resolve them
+    bool online;           // running the kernel (set once by the hart itself)
+    uint32_t start_state;  // HART_STARTING/ONLINE/ABANDONED (kern/smp.c)
+    bool timer_sstc;       // this hart programs stimecmp directly (else SBI TIME)
+    // IPI mailbox: IPI_* bits set by other harts (atomically), taken by this
+    // hart's software-interrupt handler.
+    uint32_t ipi_pending;
+    uint64_t ipis_received;
+    // Scheduler state (kern/sched.c), guarded by the scheduler lock.
     struct thread *current;
     struct thread *idle;
     struct thread *rq_head, *rq_tail;  // READY threads, FIFO
+    uint32_t rq_len;
     struct thread *dead;               // DEAD threads to free after switching away
     uint32_t slice_left;               // ticks left in the current thread's slice
     bool need_resched;
+    // The address space in satp (NULL: the kernel's table). Written only by
+    // this hart, in mm/aspace.c.
+    struct aspace *active_as;
+    // Locks this hart holds (kern/lockdep.c; empty without LOCKDEP).
+    struct lockdep_held held;
 };
 
 _Static_assert(offsetof(struct hart, scratch0) == HART_SCRATCH0, "trap.S offsets");
@@ -61,6 +92,7 @@ _Static_assert(offsetof(struct hart, fault_cause) == HART_FAULT_CAUSE, "trap.S o
 _Static_assert(offsetof(struct hart, fault_tval) == HART_FAULT_TVAL, "trap.S offsets");
 
 extern struct hart harts[HART_MAX];
+extern unsigned hart_count;  // slots used: harts[0 .. hart_count); smp_online_mask() says which run
 
 static inline struct hart *this_hart(void) {
     struct hart *h;

@@ -16,10 +16,13 @@
 #include "kern/sched.h"
 #include "kern/selftest.h"
 #include "kern/shutdown.h"
+#include "kern/smp.h"
+#include "kern/lockdep.h"
 #include "kern/string.h"
 #include "kern/timer.h"
 #include "kern/trap.h"
 #include "kern/userboot.h"
+#include "mm/aspace.h"
 #include "mm/kaspace.h"
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
@@ -68,6 +71,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa, uint64_t instret0
     struct hart *h = &harts[0];
     h->hartid = (uint32_t)hartid;
     h->index = 0;
+    h->start_state = HART_ONLINE;
+    h->online = true;
     h->kstack_lo = (uint64_t)boot_stack_bottom;
     h->kstack_top = (uint64_t)boot_stack_top;
     h->emerg_top = (uint64_t)emergency_stack + sizeof(emergency_stack);
@@ -90,10 +95,14 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa, uint64_t instret0
         {dt.initrd_start, dt.initrd_end > dt.initrd_start ? dt.initrd_end - dt.initrd_start : 0, "boot archive (initrd)"},
     };
     page_alloc_init(&dt, extra, 4);
+    page_cache_enable(true);
     kaspace_init(&dt, load_pa, dtb_pa);
+    unsigned asid_bits = kaspace_asid_bits();
+    aspace_init((unsigned)bootarg_uint("asid.bits", asid_bits) < asid_bits ? (unsigned)bootarg_uint("asid.bits", asid_bits)
+                                                                            : asid_bits);
     // Memory types before the first ioremap (the console's), so device
-    // registers get IO. Only the boot hart runs today; a hart started later
-    // has Svpbmt too (all usable harts must), and OpenSBI sets PBMTE on each.
+    // registers get IO. The harts started later have Svpbmt too (all usable
+    // harts must), and OpenSBI sets PBMTE on each.
     if (board_all_harts_svpbmt(&dt, (unsigned)hartid))
         svpbmt_note = kaspace_enable_svpbmt() ? "yes" : "no (menvcfg.PBMTE left clear by the firmware)";
 
@@ -105,14 +114,26 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa, uint64_t instret0
     __builtin_unreachable();
 }
 
+static bool hart_is_online(uint32_t hartid) {
+    uint64_t online = smp_online_mask();
+    for (unsigned i = 0; i < hart_count; i++)
+        if (harts[i].hartid == hartid) return (online >> i) & 1;
+    return false;
+}
+
 static void print_banner(void) {
     struct buddy *b = page_buddy();
     kprintf("\nzxrv 0.1.0: a Zircon-style microkernel for RISC-V (RV64, Sv39)\n");
     kprintf("model:      %s\n", dt.model[0] ? dt.model : "(none)");
+    char online[128];
+    smp_describe(online, sizeof(online));
     kprintf("boot hart:  %u\n", this_hart()->hartid);
+    kprintf("harts:      %s\n", online);
     for (unsigned i = 0; i < dt.n_cpus; i++) {
         const struct dt_cpu *c = &dt.cpus[i];
-        const char *state = c->hartid == this_hart()->hartid ? "running (boot)" : board_hart_state(c);
+        const char *state = c->hartid == this_hart()->hartid ? "running (boot)"
+                            : hart_is_online(c->hartid)     ? "running"
+                                                            : board_hart_state(c);
         kprintf("  hart %-3u %-8s %-12s %s\n", c->hartid, c->okay ? "okay" : "disabled",
                 c->mmu_type[0] ? c->mmu_type : "no-mmu", state);
         kprintf("           isa %s\n", c->isa);
@@ -144,10 +165,12 @@ static void print_banner(void) {
             ((uint64_t)__rodata_end - (uint64_t)__text_end) >> 10,
             ((uint64_t)__bss_start - (uint64_t)__data_start) >> 10,
             ((uint64_t)__kernel_end - (uint64_t)__bss_start) >> 10);
-    kprintf("paging:     Sv39, %u ASID bits, kernel ASID 0; stack guard below %p\n", kaspace_asid_bits(),
+    kprintf("paging:     Sv39, %u ASID bits (%u used), kernel ASID 0; stack guard below %p\n", kaspace_asid_bits(),
+            aspace_asid_bits(),
             (void *)this_hart()->kstack_lo);
     kprintf("svpbmt:     %s\n", svpbmt_note);
-    kprintf("timer:      %s at %u Hz\n", timer_method(), timer_hz());
+    kprintf("timer:      %s at %u Hz on each hart\n", timer_method(), timer_hz());
+    kprintf("lockdep:    %s\n", lockdep_active() ? "on (lock order checked)" : "off");
     kprintf("shutdown:   %s\n", shutdown_method());
     uint64_t now = csr_read_instret();
     kprintf("boot:       instret %lu from kernel entry to banner, %lu before the kernel"
@@ -159,10 +182,19 @@ static void kmain_on_kstack(void) {
     board_attach_console(&dt);
     board_attach_poweroff(&dt);
 
+    char ld[8];
+    lockdep_init(!(bootarg_value("lockdep", ld, sizeof(ld)) && !strcmp(ld, "off")));
+
     unsigned hz = (unsigned)bootarg_uint("timer.hz", 100);
-    bool sstc = board_hart_has_ext(&dt, this_hart()->hartid, "sstc");
+    bool sstc = true;  // Sstc only if every hart we run on has it
+    for (unsigned i = 0; i < dt.n_cpus; i++)
+        if (board_hart_usable(&dt.cpus[i]) && !board_hart_has_ext(&dt, dt.cpus[i].hartid, "sstc")) sstc = false;
     if (!timer_init(dt.timebase_frequency, hz, sstc) && !timer_init(dt.timebase_frequency, 100, sstc))
         panic("timer: no usable timebase-frequency in the device tree");
+    csr_write_scounteren(0x7);  // user mode may read cycle, time and instret
+    sched_init_hart();
+    csr_set_sie(SIE_SSIE);  // IPIs
+    smp_start_harts(&dt);
     irq_enable();
 
     print_banner();
@@ -181,8 +213,6 @@ static void kmain_on_kstack(void) {
         machine_exit(0);
     }
     irq_disable();  // the kernel runs with interrupts off outside the idle loop
-    csr_write_scounteren(0x7);  // user mode may read cycle, time and instret
-    sched_init_hart();
     resource_init_from_dt(&dt);  // the root filter: what MMIO resources may grant
     if (dt.initrd_end > dt.initrd_start) {
         userboot_start(&dt, dt.bootargs);

@@ -5,6 +5,8 @@
 
 #include "kern/console.h"
 #include "kern/hart.h"
+#include "kern/lockdep.h"
+#include "kern/smp.h"
 #include "kern/ksyms.h"
 #include "kern/printf.h"
 #include "kern/riscv.h"
@@ -54,10 +56,15 @@ void backtrace_print(uint64_t pc, uint64_t ra, uint64_t fp) {
 
 static void panic_enter(void) {
     irq_disable();
-    if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST)) {
-        // Panic inside panic: do not try to print anything else.
-        machine_exit(PANIC_EXIT_STATUS);
+    int me = (int)this_hart()->index + 1, first = 0;
+    if (!__atomic_compare_exchange_n(&panicking, &first, me, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+        // Panic inside panic on this hart: do not try to print anything
+        // else. Another hart is already panicking: leave it the console.
+        if (first == me) machine_exit(PANIC_EXIT_STATUS);
+        for (;;) wfi();
     }
+    lockdep_init(false);
+    smp_stop_others();
     console_break_lock();
 }
 

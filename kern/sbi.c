@@ -1,14 +1,21 @@
 // SBI calls: a7 = extension, a6 = function, a0..a5 arguments, result in a0/a1.
 #include "kern/sbi.h"
 
-struct sbiret sbi_call(uint64_t ext, uint64_t fid, uint64_t arg0, uint64_t arg1, uint64_t arg2) {
+struct sbiret sbi_call5(uint64_t ext, uint64_t fid, uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t arg3,
+                       uint64_t arg4) {
     register uint64_t a0 __asm__("a0") = arg0;
     register uint64_t a1 __asm__("a1") = arg1;
     register uint64_t a2 __asm__("a2") = arg2;
+    register uint64_t a3 __asm__("a3") = arg3;
+    register uint64_t a4 __asm__("a4") = arg4;
     register uint64_t a6 __asm__("a6") = fid;
     register uint64_t a7 __asm__("a7") = ext;
-    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
+    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7) : "memory");
     return (struct sbiret){(long)a0, (long)a1};
+}
+
+struct sbiret sbi_call(uint64_t ext, uint64_t fid, uint64_t arg0, uint64_t arg1, uint64_t arg2) {
+    return sbi_call5(ext, fid, arg0, arg1, arg2, 0, 0);
 }
 
 bool sbi_probe(uint64_t ext) {
@@ -33,4 +40,21 @@ void sbi_system_reset(uint32_t type, uint32_t reason) { sbi_call(SBI_EXT_SRST, 0
 long sbi_hart_status(uint64_t hartid) {
     struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
     return r.error ? r.error : r.value;
+}
+
+long sbi_hart_start(uint64_t hartid, uint64_t start_pa, uint64_t opaque) {
+    return sbi_call(SBI_EXT_HSM, 0, hartid, start_pa, opaque).error;
+}
+
+long sbi_send_ipi(uint64_t hart_mask, uint64_t hart_mask_base) {
+    return sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0).error;
+}
+
+long sbi_remote_sfence_vma(uint64_t hart_mask, uint64_t hart_mask_base, uint64_t start, uint64_t size) {
+    return sbi_call5(SBI_EXT_RFENCE, 1, hart_mask, hart_mask_base, start, size, 0).error;
+}
+
+long sbi_remote_sfence_vma_asid(uint64_t hart_mask, uint64_t hart_mask_base, uint64_t start, uint64_t size,
+                                uint64_t asid) {
+    return sbi_call5(SBI_EXT_RFENCE, 2, hart_mask, hart_mask_base, start, size, asid).error;
 }

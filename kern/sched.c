@@ -1,14 +1,28 @@
-// Preemptive round-robin scheduler (see kern/sched.h).
+// Preemptive round-robin scheduler on every hart (see kern/sched.h).
 //
 // Invariants (under sched_lock): a READY thread is on exactly one hart's run
 // queue; a BLOCKED thread is on the wait queue it names (if any) and on the
-// sleepers list iff it has a deadline; hart->current is RUNNING; the idle
-// thread is never on a run queue.
+// sleepers list iff it has a deadline; hart->current is RUNNING on that
+// hart and t->hart names it; the idle threads are never on a run queue. The
+// lock is held across switch_context and released by the thread switched
+// to, so a thread's context is completely saved before any other hart can
+// see it READY (and run or steal it).
+//
+// Placement (sched_place, also run by the host tests): a woken or new
+// thread goes to the hart it last ran on if that hart is idle; else to an
+// idle hart; else to the least loaded hart (queue length, +1 for a busy
+// hart), the last one on ties. An idle hart with an empty queue steals the
+// oldest thread of the longest queue (sched_victim) every time it looks for
+// work: when an IPI or its own tick wakes it from wfi.
 #include "kern/sched.h"
 
 #include "kern/hart.h"
+#include "kern/lockdep.h"
 #include "kern/panic.h"
+#include "kern/printf.h"
 #include "kern/riscv.h"
+#include "kern/sched_place.h"
+#include "kern/smp.h"
 #include "kern/spinlock.h"
 #include "kern/timer.h"
 #include "mm/aspace.h"
@@ -21,11 +35,13 @@ void switch_context(struct context *old, struct context *new);
 static struct spinlock sched_lk = SPINLOCK_INIT("sched");
 static struct thread *sleepers;
 static uint64_t context_switches;
-static struct thread boot_idle;
+static uint64_t migrations;
+static struct thread idle_threads[HART_MAX];
 
-uint64_t sched_lock_irqsave(void) { return spin_lock_irqsave(&sched_lk); }
+uint64_t sched_lock_irqsave_at(const char *site) { return spin_lock_irqsave_at(&sched_lk, site); }
 void sched_unlock_irqrestore(uint64_t flags) { spin_unlock_irqrestore(&sched_lk, flags); }
-uint64_t sched_context_switches(void) { return context_switches; }
+uint64_t sched_context_switches(void) { return __atomic_load_n(&context_switches, __ATOMIC_RELAXED); }
+uint64_t sched_migrations(void) { return __atomic_load_n(&migrations, __ATOMIC_RELAXED); }
 
 static void rq_push(struct hart *h, struct thread *t) {
     t->state = THREAD_READY;
@@ -35,6 +51,7 @@ static void rq_push(struct hart *h, struct thread *t) {
     else
         h->rq_head = t;
     h->rq_tail = t;
+    h->rq_len++;
 }
 
 static struct thread *rq_pop(struct hart *h) {
@@ -43,8 +60,41 @@ static struct thread *rq_pop(struct hart *h) {
         h->rq_head = t->next;
         if (!h->rq_head) h->rq_tail = 0;
         t->next = 0;
+        h->rq_len--;
     }
     return t;
+}
+
+static bool hart_idle(const struct hart *h) { return h->current == h->idle && h->rq_len == 0; }
+
+// The load of every online hart, for sched_place/sched_victim.
+static unsigned gather_loads(struct sched_load *loads) {
+    uint64_t online = smp_online_mask();
+    unsigned n = 0;
+    for (unsigned i = 0; i < hart_count; i++) {
+        if (!(online & (1ull << i))) continue;
+        loads[n].index = i;
+        loads[n].queued = harts[i].rq_len;
+        loads[n].busy = harts[i].current != harts[i].idle;
+        n++;
+    }
+    return n;
+}
+
+// Put a READY-to-be thread on the run queue of the hart that placement
+// picks, and poke that hart if it is not this one and has nothing to run.
+static void make_ready_locked(struct thread *t) {
+    struct sched_load loads[HART_MAX];
+    unsigned n = gather_loads(loads);
+    unsigned target = sched_place(loads, n, t->hart, this_hart()->index);
+    struct hart *h = &harts[target];
+    bool was_idle = hart_idle(h);
+    rq_push(h, t);
+    if (h != this_hart()) {
+        if (was_idle) smp_send_ipi(target, IPI_RESCHED);
+    } else if (h->current == h->idle) {
+        h->need_resched = true;
+    }
 }
 
 static void sleepers_remove(struct thread *t) {
@@ -76,7 +126,7 @@ static void wake_locked(struct thread *t, zx_status_t status) {
     t->waiting_on = 0;
     sleepers_remove(t);
     t->wake_status = status;
-    rq_push(this_hart(), t);
+    make_ready_locked(t);
 }
 
 static void reap_dead_locked(struct hart *h) {
@@ -88,27 +138,48 @@ static void reap_dead_locked(struct hart *h) {
     }
 }
 
+// An idle hart takes the oldest thread of the longest other queue.
+static struct thread *steal_locked(struct hart *me) {
+    struct sched_load loads[HART_MAX];
+    unsigned n = gather_loads(loads);
+    unsigned v = sched_victim(loads, n, me->index);
+    if (v == SCHED_NONE) return 0;
+    struct thread *t = rq_pop(&harts[v]);
+    if (t) __atomic_fetch_add(&migrations, 1, __ATOMIC_RELAXED);
+    return t;
+}
+
+static bool has_victim_locked(const struct hart *me) {
+    struct sched_load loads[HART_MAX];
+    unsigned n = gather_loads(loads);
+    return sched_victim(loads, n, me->index) != SCHED_NONE;
+}
+
 // Switch away from the current thread, whose state the caller has set.
 static void schedule_locked(void) {
     struct hart *h = this_hart();
     struct thread *prev = h->current;
+    lockdep_assert_only(&sched_lk, "context switch");
     if (prev->state == THREAD_RUNNING) {
         if (prev != h->idle) rq_push(h, prev);
         else prev->state = THREAD_READY;
     }
     struct thread *next = rq_pop(h);
+    if (!next) next = steal_locked(h);
     if (!next) next = h->idle;
     h->need_resched = false;
     h->slice_left = SCHED_SLICE_TICKS;
     next->state = THREAD_RUNNING;
+    if (next != h->idle && next->hart != h->index) __atomic_fetch_add(&migrations, 1, __ATOMIC_RELAXED);
+    next->hart = h->index;
     if (next == prev) return;
     h->current = next;
     h->kstack_top = next->kstack_top;
     h->kstack_lo = next->kstack_lo;
-    if (next->aspace != prev->aspace) aspace_activate(next->aspace);
-    context_switches++;
+    if (next->aspace != h->active_as) aspace_activate(next->aspace);
+    __atomic_fetch_add(&context_switches, 1, __ATOMIC_RELAXED);
     switch_context(&prev->ctx, &next->ctx);
-    // Running as prev again.
+    // Running as prev again, maybe on another hart.
     reap_dead_locked(this_hart());
 }
 
@@ -123,14 +194,15 @@ void thread_first_run(void) {
 
 void sched_init_hart(void) {
     struct hart *h = this_hart();
-    boot_idle.state = THREAD_RUNNING;
-    boot_idle.kstack_top = h->kstack_top;
-    boot_idle.kstack_lo = h->kstack_lo;
-    boot_idle.deadline = ZX_TIME_INFINITE;
-    const char *n = "idle";
-    for (int i = 0; n[i]; i++) boot_idle.name[i] = n[i];
-    h->idle = &boot_idle;
-    h->current = &boot_idle;
+    struct thread *idle = &idle_threads[h->index];
+    idle->state = THREAD_RUNNING;
+    idle->kstack_top = h->kstack_top;
+    idle->kstack_lo = h->kstack_lo;
+    idle->deadline = ZX_TIME_INFINITE;
+    idle->hart = h->index;
+    ksnprintf(idle->name, sizeof(idle->name), "idle%u", h->index);
+    h->idle = idle;
+    h->current = idle;
     h->slice_left = SCHED_SLICE_TICKS;
 }
 
@@ -138,23 +210,28 @@ void sched_run_idle(void) {
     for (;;) {
         uint64_t f = sched_lock_irqsave();
         struct hart *h = this_hart();
-        if (h->rq_head) {
+        if (h->rq_head || h->need_resched || has_victim_locked(h)) {
             h->current->state = THREAD_RUNNING;
             schedule_locked();
             sched_unlock_irqrestore(f);
             continue;
         }
         sched_unlock_irqrestore(f);
-        // Wait for an interrupt with interrupts enabled: the timer wakes us.
-        irq_enable();
+        // Interrupts stay off across wfi (it wakes for any pending enabled
+        // interrupt regardless), so an IPI sent after the check above cannot
+        // be taken and lost before we sleep; then take it.
         wfi();
+        irq_enable();
         irq_disable();
     }
 }
 
 void sched_start_thread(struct thread *t) {
     uint64_t f = sched_lock_irqsave();
-    if (t->state == THREAD_NEW) rq_push(this_hart(), t);
+    if (t->state == THREAD_NEW) {
+        t->hart = this_hart()->index;
+        make_ready_locked(t);
+    }
     sched_unlock_irqrestore(f);
 }
 
@@ -255,7 +332,15 @@ void wait_queue_wake_all(struct wait_queue *wq, zx_status_t status) {
     sched_unlock_irqrestore(f);
 }
 
-void sched_interrupt_locked(struct thread *t) { wake_locked(t, ZX_ERR_CANCELED); }
+void sched_interrupt_locked(struct thread *t) {
+    if (t->state == THREAD_BLOCKED) {
+        wake_locked(t, ZX_ERR_CANCELED);
+    } else if (t->state == THREAD_RUNNING && t->hart != this_hart()->index) {
+        // Running on another hart: interrupt it so it notices kill_pending
+        // on its way back to user mode (it may be in user mode right now).
+        smp_send_ipi(t->hart, IPI_RESCHED);
+    }
+}
 
 // Called by thread_exit with sched_lock held: never returns.
 void sched_exit_locked(void) {

@@ -1,18 +1,28 @@
 // The scheduler: preemptive round robin on each hart.
 //
-// Each hart has a run queue (kern/hart.h); today only the boot hart runs.
-// The timer tick preempts the running thread when its time slice is used up
+// Each hart has its own run queue (kern/hart.h). New and woken threads are
+// placed on a hart (kern/sched_place.h: their last hart if idle, else an
+// idle hart, else the least loaded), idle harts steal from the longest
+// queue, and a hart that gets work while idle is woken by an IPI. Threads
+// migrate freely between harts at every switch. Each hart's timer tick
+// preempts its running thread when the time slice is used up
 // (SCHED_SLICE_TICKS) and wakes sleepers whose deadline passed.
 //
-// Locking: sched_lock (a spinlock, interrupts off) guards run queues, thread
-// states and every wait queue. Lock order: any object lock may be held when
-// taking sched_lock, never the reverse.
+// Locking: one scheduler lock (a spinlock, interrupts off) guards every run
+// queue, thread states and every wait queue, as Zircon's global thread_lock
+// did for most of its life: a wake, a block and a switch touch one lock,
+// and every wait-queue operation is atomic with respect to the threads'
+// states. It is held across the context switch and released by the thread
+// switched to. Lock order: any other lock may be held when taking it
+// (object, handle-table, futex locks), never the reverse; only the leaves
+// (console, lockdep) may be taken under it.
 #ifndef KERN_SCHED_H
 #define KERN_SCHED_H
 
 #include <stdint.h>
 #include <zircon/types.h>
 
+#include "kern/spinlock.h"
 #include "kern/thread.h"
 #include "kern/wait.h"
 
@@ -26,7 +36,8 @@ void sched_start_thread(struct thread *t);  // NEW -> READY
 void sched_tick(void);            // from the timer interrupt
 void sched_preempt_if_needed(void);  // at trap exit
 
-uint64_t sched_lock_irqsave(void);
+uint64_t sched_lock_irqsave_at(const char *site);
+#define sched_lock_irqsave() sched_lock_irqsave_at(SPIN_SITE)
 void sched_unlock_irqrestore(uint64_t flags);
 
 // Block the current thread on wq (may be NULL: sleep only) until woken or
@@ -45,8 +56,11 @@ struct thread *wait_queue_wake_one_locked(struct wait_queue *wq, zx_status_t sta
 // without waking them (their deadlines stay). Returns how many moved. Caller
 // holds sched_lock.
 uint32_t wait_queue_requeue_locked(struct wait_queue *from, struct wait_queue *to, uint32_t count);
-// Wake a specific thread if it is blocked (for kills). Caller holds sched_lock.
+// Interrupt a thread for a kill (caller set kill_pending): wake it with
+// ZX_ERR_CANCELED if it is blocked, or send an IPI to the hart it runs on so
+// that it stops on its way back to user mode. Caller holds sched_lock.
 void sched_interrupt_locked(struct thread *t);
 
 uint64_t sched_context_switches(void);
+uint64_t sched_migrations(void);  // a thread ran on a hart other than its last one
 #endif

@@ -51,7 +51,7 @@ static void run_case(const char *name, bool (*fn)(const struct dt_info *), const
 static bool test_pt_alias(const struct dt_info *dt) {
     struct pt *k = kaspace_pt();
     paddr_t frame;
-    uint64_t before = buddy_free_pages(page_buddy());
+    uint64_t before = page_free_count();
     CHECK(page_alloc(0, &frame) == ZX_OK);
     memset(physmap_va(frame), 0, PAGE_SIZE);
     CHECK(pt_map(k, va(TEST_VA_A), frame, PAGE_SIZE, PT_READ | PT_WRITE | PT_GLOBAL) == ZX_OK);
@@ -79,7 +79,7 @@ static bool test_pt_alias(const struct dt_info *dt) {
     CHECK(probe_read_u64(TEST_VA_A, &v) == -EXC_LOAD_PAGE_FAULT);
     CHECK(this_hart()->fault_tval == TEST_VA_A);
     page_free(frame, 0);
-    CHECK(buddy_free_pages(page_buddy()) == before);
+    CHECK(page_free_count() == before);
     return true;
 }
 
@@ -249,7 +249,7 @@ static bool test_kheap(const struct dt_info *dt) {
     static void *blocks[600];
     struct kheap_stats s0, s1;
     kheap_stats(&s0);
-    uint64_t free0 = buddy_free_pages(page_buddy());
+    uint64_t free0 = page_free_count();
     for (unsigned i = 0; i < 600; i++) {
         size_t sz = (i * 37) % 3000 + 1;
         blocks[i] = kzalloc(sz);
@@ -262,7 +262,7 @@ static bool test_kheap(const struct dt_info *dt) {
     kheap_stats(&s1);
     CHECK(s1.live_blocks == s0.live_blocks && s1.live_bytes == s0.live_bytes);
     CHECK(s1.slab_pages == s0.slab_pages);
-    CHECK(buddy_free_pages(page_buddy()) == free0);
+    CHECK(page_free_count() == free0);
     return true;
 }
 

@@ -39,6 +39,7 @@ struct thread {
     zx_time_t deadline;           // ZX_TIME_INFINITE when none
     zx_status_t wake_status;      // why the last block ended
     bool kill_pending;
+    uint32_t hart;                // index of the hart it runs on, or last ran on
     struct aspace *aspace;        // NULL for kernel-only threads
     struct trap_frame *utf;       // user frame (top of kstack) for user threads
     void (*entry)(void *arg);     // kernel entry for new threads

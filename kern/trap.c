@@ -1,6 +1,7 @@
 // Trap dispatch (see kern/trap.h and kern/trap.S).
 //
-// Interrupts: the supervisor timer (tick, then preemption). Traps from
+// Interrupts: the supervisor timer (tick, then preemption) and the
+// supervisor software interrupt (IPIs from other harts, kern/smp.h). Traps from
 // U-mode: system calls go to sys/, page faults to the process's VMAR, any
 // other exception kills the process with a report. Exceptions taken in the
 // kernel resume at the hart's fault_fixup (probes, user copies: a user page
@@ -10,6 +11,8 @@
 #include <stdbool.h>
 
 #include "kern/hart.h"
+#include "kern/lockdep.h"
+#include "kern/smp.h"
 #include "kern/panic.h"
 #include "kern/riscv.h"
 #include "kern/timer.h"
@@ -93,12 +96,12 @@ static bool kernel_fault_is_spurious(const struct trap_frame *tf) {
     }
     unsigned flags;
     if (tf->stval < PHYSMAP_BASE) return false;  // kernel half only
-    if (__atomic_load_n(&kaspace_pt()->lock.locked, __ATOMIC_RELAXED)) return false;  // fault inside mm/pt.c
+    if (spin_held_here(&kaspace_pt()->lock)) return false;  // fault inside mm/pt.c on this hart
     if (pt_lookup(kaspace_pt(), va(tf->stval), 0, &flags, 0) != ZX_OK || (flags & need) != need) return false;
     struct hart *h = this_hart();
     if (h->last_spurious_va == tf->stval) return false;  // already retried once: a real fault
     h->last_spurious_va = tf->stval;
-    tlb_flush_page(0, va(tf->stval));
+    tlb_flush_local_page(va(tf->stval));
     return true;
 }
 
@@ -138,9 +141,17 @@ void trap_handle(struct trap_frame *tf) {
     struct hart *h = this_hart();
 
     if (cause & SCAUSE_INTERRUPT) {
-        if ((cause & ~SCAUSE_INTERRUPT) != IRQ_S_TIMER) panic_trap(tf, "unexpected interrupt");
-        timer_interrupt();
-        sched_tick();
+        switch (cause & ~SCAUSE_INTERRUPT) {
+        case IRQ_S_TIMER:
+            timer_interrupt();
+            sched_tick();
+            break;
+        case IRQ_S_SOFT:
+            smp_handle_ipi();
+            break;
+        default:
+            panic_trap(tf, "unexpected interrupt");
+        }
         if (!(tf->sstatus & SSTATUS_SPP)) {
             user_trap_exit();
         } else if (tf->sstatus & SSTATUS_SPIE) {
@@ -156,10 +167,15 @@ void trap_handle(struct trap_frame *tf) {
     }
 
     // A kernel fault on a user page inside a user copy: resolve it like the
-    // process's own fault (demand paging) and retry the access.
+    // process's own fault (demand paging) and retry the access. That takes
+    // VMAR and VMO locks, so the copy must hold no spinlock (lockdep checks);
+    // copies that run under a lock say usercopy_nofault and get the fault
+    // reported instead (mm/usercopy.h).
     if (h->fault_fixup && tf->stval < USER_ASPACE_TOP && (tf->sstatus & SSTATUS_SUM) && process_current() &&
-        vmar_fault(process_current()->root_vmar, tf->stval, cause) == ZX_OK)
-        return;
+        !h->usercopy_nofault) {
+        lockdep_assert_only(0, "resolving a user page fault inside a user copy");
+        if (vmar_fault(process_current()->root_vmar, tf->stval, cause) == ZX_OK) return;
+    }
 
     if (kernel_fault_is_spurious(tf)) return;
     if (h->fault_fixup && fixup_allowed(cause)) {

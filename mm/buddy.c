@@ -219,6 +219,11 @@ uint32_t *buddy_share_counter(struct buddy *b, paddr_t p) {
     return &f->share;
 }
 
+uint8_t *buddy_cache_mark(struct buddy *b, paddr_t p) {
+    uint32_t *share = buddy_share_counter(b, p);
+    return share ? &b->frames[(pa_val(p) >> PAGE_SHIFT) - b->base_pfn].cached : NULL;
+}
+
 uint64_t buddy_free_pages(struct buddy *b) {
     uint64_t flags = spin_lock_irqsave(&b->lock);
     uint64_t n = b->free_pages;

@@ -39,7 +39,7 @@ struct buddy_frame {
     uint8_t order;        // block order, meaningful on a block's head frame
     uint8_t state;        // BUDDY_STATE_*
     uint8_t head;         // 1 if this frame heads a block
-    uint8_t pad;
+    uint8_t cached;       // an allocated order-0 page parked in a hart's page cache (mm/page_alloc.c)
     // Users beyond the first of an allocated order-0 page (pages shared
     // copy-on-write between VMOs, see page_share in mm/page_alloc.h); 0 on
     // every other frame. The buddy only checks it: freeing a frame whose
@@ -85,6 +85,10 @@ zx_status_t buddy_free(struct buddy *b, paddr_t p, unsigned order);
 // The share counter of the allocated order-0 page at p, or NULL when p is not
 // the head of an allocated order-0 block in the span.
 uint32_t *buddy_share_counter(struct buddy *b, paddr_t p);
+
+// The `cached` byte of the allocated order-0 page at p (for the per-hart
+// page caches of mm/page_alloc.c), or NULL as for buddy_share_counter.
+uint8_t *buddy_cache_mark(struct buddy *b, paddr_t p);
 
 uint64_t buddy_free_pages(struct buddy *b);
 uint64_t buddy_free_blocks(struct buddy *b, unsigned order);

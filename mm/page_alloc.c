@@ -1,9 +1,20 @@
 // The kernel page allocator (see mm/page_alloc.h).
 //
+// Per-hart page caches: single pages (the hot path: demand-zero faults,
+// copy-on-write copies, page tables, VMO commits) come from and go back to a
+// small stack of free pages owned by the hart, refilled from and drained to
+// the buddy allocator PCACHE_BATCH pages at a time, so most calls take no
+// lock at all. Kernel code runs with interrupts off and never blocks inside
+// these functions, so a hart's cache is only ever touched by that hart.
+// Cached pages are allocated as far as the buddy knows, with their `cached`
+// mark set: a page freed twice, or freed while in a cache, panics as a
+// double free would. Larger orders go straight to the buddy.
+//
 // Lock order: none of its own; the buddy lock is taken inside buddy_*.
 #include "mm/page_alloc.h"
 
 #include "boot/early.h"
+#include "kern/hart.h"
 #include "kern/panic.h"
 #include "kern/string.h"
 #include "mm/physmap.h"
@@ -12,6 +23,16 @@ struct page_reservation page_reserved[PAGE_ALLOC_MAX_RESERVED];
 unsigned page_reserved_count;
 
 static struct buddy kbuddy;
+
+#define PCACHE_MAX 64
+#define PCACHE_BATCH 32
+
+struct pcache {
+    uint32_t n;
+    paddr_t pages[PCACHE_MAX];
+};
+static struct pcache pcaches[HART_MAX];
+static bool pcache_on;  // off until the first hart's tp is set (kmain), and for the self-tests' exact counts
 
 struct buddy *page_buddy(void) { return &kbuddy; }
 
@@ -98,9 +119,75 @@ void page_alloc_init(const struct dt_info *dt, const struct page_reservation *ex
         for_each_free_piece(dt->memory[i].base, dt->memory[i].size, add_free, 0);
 }
 
-zx_status_t page_alloc(unsigned order, paddr_t *out) { return buddy_alloc(&kbuddy, order, out); }
+static uint8_t *cache_mark(paddr_t p, const char *who) {
+    uint8_t *m = buddy_cache_mark(&kbuddy, p);
+    if (!m) panic("%s: %p is not an allocated page", who, (void *)pa_val(p));
+    return m;
+}
+
+static void buddy_free_checked(paddr_t p, unsigned order);
+
+zx_status_t page_alloc(unsigned order, paddr_t *out) {
+    if (order != 0 || !pcache_on) return buddy_alloc(&kbuddy, order, out);
+    struct pcache *c = &pcaches[this_hart()->index];
+    if (c->n == 0) {
+        while (c->n < PCACHE_BATCH && buddy_alloc(&kbuddy, 0, &c->pages[c->n]) == ZX_OK) {
+            *cache_mark(c->pages[c->n], "page_alloc") = 1;
+            c->n++;
+        }
+        if (c->n == 0) return ZX_ERR_NO_MEMORY;
+    }
+    paddr_t p = c->pages[--c->n];
+    *cache_mark(p, "page_alloc") = 0;
+    *out = p;
+    return ZX_OK;
+}
 
 void page_free(paddr_t p, unsigned order) {
+    if (order != 0 || !pcache_on) {
+        buddy_free_checked(p, order);
+        return;
+    }
+    uint32_t *share = buddy_share_counter(&kbuddy, p);
+    uint8_t *mark = buddy_cache_mark(&kbuddy, p);
+    if (mark && *mark) panic("page_free: double free of %p (order 0, already in a page cache)", (void *)pa_val(p));
+    if (!share || !mark || __atomic_load_n(share, __ATOMIC_ACQUIRE)) {
+        buddy_free_checked(p, order);  // not an allocated single page, or shared: panics with the reason
+        return;
+    }
+    struct pcache *c = &pcaches[this_hart()->index];
+    if (c->n == PCACHE_MAX) {
+        while (c->n > PCACHE_MAX - PCACHE_BATCH) {
+            paddr_t q = c->pages[--c->n];
+            *cache_mark(q, "page_free") = 0;
+            buddy_free_checked(q, 0);
+        }
+    }
+    *mark = 1;
+    c->pages[c->n++] = p;
+}
+
+void page_cache_enable(bool on) {
+    if (!on) page_cache_drain();
+    pcache_on = on;
+}
+
+void page_cache_drain(void) {
+    struct pcache *c = &pcaches[this_hart()->index];
+    while (c->n) {
+        paddr_t q = c->pages[--c->n];
+        *cache_mark(q, "page_cache_drain") = 0;
+        buddy_free_checked(q, 0);
+    }
+}
+
+uint64_t page_free_count(void) {
+    uint64_t n = buddy_free_pages(&kbuddy);
+    for (unsigned i = 0; i < HART_MAX; i++) n += __atomic_load_n(&pcaches[i].n, __ATOMIC_RELAXED);
+    return n;
+}
+
+static void buddy_free_checked(paddr_t p, unsigned order) {
     zx_status_t st = buddy_free(&kbuddy, p, order);
     if (st == ZX_ERR_BAD_STATE)
         panic("page_free: double free of %p (order %u), or freed while shared", (void *)pa_val(p), order);

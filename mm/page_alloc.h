@@ -34,6 +34,13 @@ zx_status_t page_alloc(unsigned order, paddr_t *out);
 // Free a block; a double or foreign free is a kernel bug and panics.
 void page_free(paddr_t p, unsigned order);
 
+// Free pages, the per-hart caches' included (what leak checks compare).
+uint64_t page_free_count(void);
+// The per-hart caches of single pages: on from boot (kmain) once the hart
+// slots are set up; drain gives this hart's cached pages back to the buddy.
+void page_cache_enable(bool on);
+void page_cache_drain(void);
+
 // Pages shared copy-on-write between VMOs. A page from page_alloc(0) has one
 // user; page_share adds one; page_release drops one and frees the page when
 // it was the last (returns true then). page_users counts them. All three are

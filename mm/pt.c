@@ -51,9 +51,11 @@
 //     new mapping, after which the fault handler must sfence.vma and retry.
 //   - A changed or removed leaf is recorded; at the end of the operation
 //     (before the lock is dropped) up to PT_FLUSH_PAGES leaves are fenced one
-//     by one with tlb_flush_page(asid, va), more with tlb_flush_asid(asid).
+//     by one with tlb_flush_page(pt, va), more with tlb_flush_pt(pt).
 //   - A changed non-leaf entry (a leaf split into a table, a table unlinked)
-//     needs a fence with rs1 = x0: tlb_flush_asid(asid).
+//     needs a fence with rs1 = x0: tlb_flush_pt(pt).
+//   - Every fence reaches every hart that may cache the table's entries
+//     (mm/tlb.h: pt->harts, through SBI RFENCE), before the lock is dropped.
 //   - If any leaf changed by the operation is (or becomes) global, the
 //     fence must not be ASID-specific: tlb_flush_all().
 //   - Unlinked tables are returned to the allocator only after that fence
@@ -238,9 +240,9 @@ static void commit_flush(struct commit *c) {
     if (c->global)
         tlb_flush_all();
     else if (c->nonleaf || c->many)
-        tlb_flush_asid(c->pt->asid);
+        tlb_flush_pt(c->pt);
     else
-        for (unsigned i = 0; i < c->npages; i++) tlb_flush_page(c->pt->asid, va(c->pages[i]));
+        for (unsigned i = 0; i < c->npages; i++) tlb_flush_page(c->pt, va(c->pages[i]));
     const struct pt_allocator *a = c->pt->alloc;
     for (unsigned i = 0; i < c->nfreed; i++) a->free(a->ctx, c->freed[i]);
     c->npages = 0;
@@ -438,6 +440,8 @@ zx_status_t pt_init(struct pt *pt, const struct pt_allocator *alloc, uint16_t as
     spin_init(&pt->lock, "pt");
     pt->root = root;
     pt->asid = asid;
+    pt->harts = 0;
+    pt->kernel = false;
     pt->alloc = alloc;
     pt->tables = 1;
     return ZX_OK;
@@ -474,7 +478,7 @@ void pt_destroy(struct pt *pt) {
     if (has_global(table_va(pt->root), PT_TOP_LEVEL))
         tlb_flush_all();
     else
-        tlb_flush_asid(pt->asid);
+        tlb_flush_pt(pt);
     free_tables(pt, pt->root, PT_TOP_LEVEL);
     pt->root = pa(0);
     spin_unlock_irqrestore(&pt->lock, irq);

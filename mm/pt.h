@@ -67,7 +67,11 @@ struct pt_allocator {
 struct pt {
     struct spinlock lock;
     paddr_t root;
+    // The ASID in satp for this table. A user table's may change when the
+    // ASID generation rolls over (mm/aspace.c); read it atomically.
     uint16_t asid;
+    bool kernel;     // the kernel's table (global leaves): fences go to every hart
+    uint64_t harts;  // hart indices that may cache its entries (mm/aspace.c; atomic)
     const struct pt_allocator *alloc;
     uint64_t tables;  // table frames in use, the root included
 };

@@ -7,7 +7,7 @@
 #include "mm/kheap.h"
 #include "obj/signal.h"
 
-static struct spinlock channel_lk = SPINLOCK_INIT("channel");
+static struct spinlock channel_lk = SPINLOCK_INIT("channel-pair");
 
 struct channel_msg *channel_msg_alloc(uint32_t nbytes, uint32_t nhandles) {
     struct channel_msg *m = kzalloc(sizeof(*m));

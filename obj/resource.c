@@ -44,7 +44,7 @@
 
 #define RSRC_PAGE_SIZE ((uint64_t)4096)
 
-static struct spinlock rsrc_lock = SPINLOCK_INIT("resource");
+static struct spinlock rsrc_lock = SPINLOCK_INIT("resource-list");
 
 // ---------------------------------------------------------------------------
 // The MMIO map and the root filter.

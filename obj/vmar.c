@@ -414,7 +414,7 @@ zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause) {
                 const unsigned rwx = PT_READ | PT_WRITE | PT_EXEC;
                 if (pt_lookup(pt, va(page), &cur, &cur_flags, 0) == ZX_OK && pa_val(cur) == pa_val(p) &&
                     (cur_flags & rwx) == (flags & rwx)) {
-                    tlb_flush_page(pt->asid, va(page));  // the same PTE: a stale TLB entry
+                    tlb_flush_local_page(va(page));  // the same PTE: a stale TLB entry of this hart
                     st = ZX_OK;
                 } else {
                     (void)pt_unmap(pt, va(page), PAGE_SIZE);  // 4 KiB leaf: cannot fail

@@ -44,6 +44,7 @@ void board_attach_poweroff(const struct dt_info *dt) {
 const char *board_hart_state(const struct dt_cpu *c) {
     if (!c->okay) return "not usable";
     if (!c->mmu_type[0]) return "no MMU, never started";
+    if (!board_hart_usable(c)) return "no Sv39 MMU or no A extension, never started";
     switch (sbi_hart_status(c->hartid)) {
     case 0: return "started (not by us!)";
     case 1: return "stopped, parked in firmware";
@@ -52,6 +53,18 @@ const char *board_hart_state(const struct dt_cpu *c) {
     case 4: return "suspended";
     default: return "unknown (no SBI HSM)";
     }
+}
+
+bool board_hart_usable(const struct dt_cpu *c) {
+    if (!c->okay) return false;
+    if (strcmp(c->mmu_type, "riscv,sv39") && strcmp(c->mmu_type, "riscv,sv48") && strcmp(c->mmu_type, "riscv,sv57"))
+        return false;
+    // rv64 with the A extension (spinlocks and the page counters are atomics):
+    // the single letters run from "rv64" to the first '_' (or the end).
+    if (strncmp(c->isa, "rv64", 4) != 0) return false;
+    for (const char *p = c->isa + 4; *p && *p != '_'; p++)
+        if (*p == 'a' || *p == 'g') return true;
+    return false;
 }
 
 bool board_hart_has_ext(const struct dt_info *dt, unsigned hartid, const char *ext) {

@@ -130,7 +130,7 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             struct kheap_stats hs;
             kheap_stats(&hs);
             zxrv_kernel_stats_t ks = {
-                buddy_free_pages(page_buddy()), page_buddy()->total_pages, object_live_count(),
+                page_free_count(), page_buddy()->total_pages, object_live_count(),
                 hs.live_bytes, hs.live_blocks, timer_ticks(), sched_context_switches(), vmar_fault_count(),
                 hs.slab_pages,
             };

@@ -2,6 +2,7 @@
 #include "fake_tlb.h"
 
 #include "fake_physmap.h"
+#include "mm/pt.h"
 #include "mm/tlb.h"
 
 static struct tlb_call calls[FAKE_TLB_LOG];
@@ -13,11 +14,11 @@ static void record(int kind, uint16_t asid, uint64_t v) {
     if (logged < FAKE_TLB_LOG) calls[logged++] = (struct tlb_call){kind, asid, v};
 }
 
-void tlb_flush_page(uint16_t asid, vaddr_t v) { record(TLB_PAGE, asid, va_val(v)); }
+void tlb_flush_page(const struct pt *pt, vaddr_t v) { record(TLB_PAGE, pt->asid, va_val(v)); }
 
-void tlb_flush_asid(uint16_t asid) {
-    record(TLB_ASID, asid, 0);
-    fake_watch_flushed(false, asid);
+void tlb_flush_pt(const struct pt *pt) {
+    record(TLB_ASID, pt->asid, 0);
+    fake_watch_flushed(false, pt->asid);
 }
 
 void tlb_flush_all(void) {
