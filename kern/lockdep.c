@@ -12,15 +12,13 @@
 #include "kern/panic.h"
 #include "kern/printf.h"
 
-uint16_t spin_hart_tag(void) { return (uint16_t)(this_hart()->index + 1); }
-
 #ifdef LOCKDEP
 static struct lockdep_graph graph;
 static uint32_t graph_lk;
-static bool enabled;
+bool lockdep_enabled;
 
-void lockdep_init(bool on) { __atomic_store_n(&enabled, on, __ATOMIC_RELEASE); }
-bool lockdep_active(void) { return __atomic_load_n(&enabled, __ATOMIC_ACQUIRE); }
+void lockdep_init(bool on) { __atomic_store_n(&lockdep_enabled, on, __ATOMIC_RELEASE); }
+bool lockdep_active(void) { return __atomic_load_n(&lockdep_enabled, __ATOMIC_ACQUIRE); }
 
 static void graph_lock(void) {
     while (__atomic_exchange_n(&graph_lk, 1, __ATOMIC_ACQUIRE)) {
@@ -51,8 +49,7 @@ void lockdep_print_held(void) {
         kprintf("  %s (taken at %s)\n", graph.names[h->cls[i]], h->site[i]);
 }
 
-void lockdep_acquire(struct spinlock *l, const char *site) {
-    if (!lockdep_active()) return;
+void lockdep_acquire_slow(struct spinlock *l, const char *site) {
     struct hart *hart = this_hart();
     struct lockdep_held *h = &hart->held;
     unsigned c = class_of(l);
@@ -75,8 +72,7 @@ void lockdep_acquire(struct spinlock *l, const char *site) {
     }
 }
 
-void lockdep_release(struct spinlock *l) {
-    if (!lockdep_active()) return;
+void lockdep_release_slow(struct spinlock *l) {
     unsigned c = class_of(l);
     if (!lockdep_held_pop(&this_hart()->held, c)) {
         lockdep_init(false);

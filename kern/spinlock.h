@@ -25,8 +25,8 @@
 
 struct spinlock {
     uint32_t locked;
-    uint16_t owner;  // 1 + index of the hart holding it; 0 when free
-    uint16_t cls;    // lockdep class + 1 (0: not looked up yet)
+    uint16_t cls;      // lockdep class + 1 (0: not looked up yet)
+    uintptr_t owner;   // the holding hart's struct hart address (tp); 0 when free
     const char *name;
 };
 
@@ -41,14 +41,25 @@ static inline void spin_init(struct spinlock *l, const char *name) {
 
 #if defined(__riscv) && !defined(ZX_HOST_TEST)
 #define SPIN_KERNEL 1
-uint16_t spin_hart_tag(void);  // 1 + this hart's index (kern/lockdep.c)
+static inline uintptr_t spin_hart_tag(void) {  // this hart's struct hart (kern/hart.h)
+    uintptr_t t;
+    __asm__ volatile("mv %0, tp" : "=r"(t));
+    return t;
+}
 #else
-static inline uint16_t spin_hart_tag(void) { return 1; }
+static inline uintptr_t spin_hart_tag(void) { return 1; }
 #endif
 
 #if defined(SPIN_KERNEL) && defined(LOCKDEP)
-void lockdep_acquire(struct spinlock *l, const char *site);
-void lockdep_release(struct spinlock *l);
+extern bool lockdep_enabled;
+void lockdep_acquire_slow(struct spinlock *l, const char *site);
+void lockdep_release_slow(struct spinlock *l);
+static inline void lockdep_acquire(struct spinlock *l, const char *site) {
+    if (__builtin_expect(lockdep_enabled, 0)) lockdep_acquire_slow(l, site);
+}
+static inline void lockdep_release(struct spinlock *l) {
+    if (__builtin_expect(lockdep_enabled, 0)) lockdep_release_slow(l);
+}
 #else
 static inline void lockdep_acquire(struct spinlock *l, const char *site) {
     (void)l;

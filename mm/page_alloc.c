@@ -183,9 +183,11 @@ void page_cache_drain(void) {
 
 uint64_t page_free_count(void) {
     uint64_t n = buddy_free_pages(&kbuddy);
-    for (unsigned i = 0; i < HART_MAX; i++) n += __atomic_load_n(&pcaches[i].n, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < hart_count; i++) n += __atomic_load_n(&pcaches[i].n, __ATOMIC_RELAXED);
     return n;
 }
+
+uint64_t page_free_estimate(void) { return __atomic_load_n(&kbuddy.free_pages, __ATOMIC_RELAXED); }
 
 static void buddy_free_checked(paddr_t p, unsigned order) {
     zx_status_t st = buddy_free(&kbuddy, p, order);

@@ -36,6 +36,9 @@ void page_free(paddr_t p, unsigned order);
 
 // Free pages, the per-hart caches' included (what leak checks compare).
 uint64_t page_free_count(void);
+// The same without locks, for the memory-pressure check on hot paths: the
+// buddy's count read racily (a few pages in the hart caches are not counted).
+uint64_t page_free_estimate(void);
 // The per-hart caches of single pages: on from boot (kmain) once the hart
 // slots are set up; drain gives this hart's cached pages back to the buddy.
 void page_cache_enable(bool on);

@@ -341,12 +341,12 @@ void vmar_destroy(struct vmar *v) {
     }
 }
 
-// Fault in [addr, addr+len) for a kernel copy that will run under a VMO lock
-// (zx_vmo_read/write into a mapping of the same VMO would otherwise fault
-// inside the copy and take that lock again). Pages already mapped with the
-// needed access are skipped; failures are left for the copy to report.
-// Sound while kernel code runs without preemption on one hart (nothing can
-// unmap between this and the copy); SMP will need pinning instead.
+// Fault in [addr, addr+len) before a kernel copy that will run under a VMO
+// lock (zx_vmo_read/write). Only an optimisation: another hart may unmap
+// in between, so that copy does not resolve faults but reports them, and
+// its caller resolves them and retries (sys/sys_vmo.c vmo_rw_user). Pages
+// already mapped with the needed access are skipped; failures are left for
+// the copy to report.
 void vmar_prefault(struct vmar *v, uint64_t addr, uint64_t len, bool write) {
     if (len == 0 || addr + len < addr) return;
     unsigned need = write ? (PT_READ | PT_WRITE) : PT_READ;

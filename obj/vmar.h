@@ -75,7 +75,8 @@ uint64_t vmar_first_denied(struct vmar *v, uint64_t addr, uint64_t len, uint32_t
 // ZX_ERR_NOT_FOUND / ZX_ERR_ACCESS_DENIED if the access is not allowed.
 zx_status_t vmar_fault(struct vmar *v, uint64_t addr, uint64_t cause);
 uint64_t vmar_fault_count(void);
-// Map the pages of a user buffer before a copy that runs under a VMO lock.
+// Map the pages of a user buffer before a copy that runs under a VMO lock
+// (an optimisation: that copy still copes with faults, see vmar.c).
 void vmar_prefault(struct vmar *v, uint64_t addr, uint64_t len, bool write);  // user page faults resolved so far
 // Remove from the page tables of every mapping of `vmo` the pages of VMO byte
 // range [off, off+len) (the overlapping part of each mapping; rounded out to

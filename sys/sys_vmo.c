@@ -1,23 +1,62 @@
 // zx_vmo_* (see sys/syscalls.def; the seed page for zx_vmo_create).
+#include "kern/thread.h"
 #include "obj/vmar.h"
 #include "obj/vmo.h"
 #include "sys/syscall_decls.h"
 #include "sys/sys_util.h"
 
+// The user side of zx_vmo_read/write. vmo_read/vmo_write copy under the
+// VMO's lock, so the copies never resolve a fault (mm/usercopy.h): a fault
+// ends the call with ZX_ERR_SHOULD_WAIT, the fault is resolved here with no
+// lock held, and the call goes on from the last chunk that was copied whole.
+// Another hart may unmap the buffer at any time, so this can repeat; each
+// round makes progress unless the buffer is really bad (vmar_fault fails:
+// ZX_ERR_INVALID_ARGS) or the thread is being killed.
+struct user_buf {
+    uptr_t base;
+    size_t done;      // bytes finished in earlier rounds
+    size_t progress;  // bytes finished in this round
+    bool faulted;
+    struct usercopy_fault fault;
+};
+
 static zx_status_t copy_out(void *ctx, size_t buf_off, void *kva, size_t n) {
-    return copy_to_user(uptr_add(*(uptr_t *)ctx, buf_off), kva, n);
+    struct user_buf *b = ctx;
+    zx_status_t st = copy_to_user_nofault(uptr_add(b->base, b->done + buf_off), kva, n, &b->fault);
+    if (st == ZX_OK) b->progress = buf_off + n;
+    b->faulted = st == ZX_ERR_SHOULD_WAIT;
+    return st;
 }
 
 static zx_status_t copy_in(void *ctx, size_t buf_off, void *kva, size_t n) {
-    return copy_from_user(kva, uptr_add(*(uptr_t *)ctx, buf_off), n);
+    struct user_buf *b = ctx;
+    zx_status_t st = copy_from_user_nofault(kva, uptr_add(b->base, b->done + buf_off), n, &b->fault);
+    if (st == ZX_OK) b->progress = buf_off + n;
+    b->faulted = st == ZX_ERR_SHOULD_WAIT;
+    return st;
+}
+
+static zx_status_t vmo_rw_user(struct vmo *v, uptr_t buffer, uint64_t offset, size_t len, bool read) {
+    struct user_buf b = {buffer, 0, 0, false, {0, 0}};
+    for (;;) {
+        b.progress = 0;
+        b.faulted = false;
+        zx_status_t st = read ? vmo_read(v, offset + b.done, len - b.done, copy_out, &b)
+                              : vmo_write(v, offset + b.done, len - b.done, copy_in, &b);
+        if (st != ZX_ERR_SHOULD_WAIT || !b.faulted) return st;
+        b.done += b.progress;
+        if (thread_current()->kill_pending) return ZX_ERR_CANCELED;  // it dies on its way out
+        if (vmar_fault(process_current()->root_vmar, b.fault.va, b.fault.cause) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    }
 }
 
 // The VMO first, in Zircon's order (VmObjectPaged::ReadWriteInternalLocked):
 // offset + len overflowing (OUT_OF_RANGE), a cache policy other than CACHED
 // (BAD_STATE), past the size (OUT_OF_RANGE); then the user buffer
 // (INVALID_ARGS); then fault the buffer in, because the copy runs under the
-// VMO's lock and the buffer may be a mapping of this very VMO (physical VMOs:
-// vmo_read/write refuse). The policy is read before the copy, not under the
+// VMO's lock and cannot resolve faults itself (vmo_rw_user does, between
+// rounds; faulting in first makes that rare). Physical VMOs: vmo_read/write
+// refuse. The policy is read before the copy, not under the
 // VMO lock; it changes nothing in the page tables here, so a concurrent
 // zx_vmo_set_cache_policy cannot make the copy unsafe. A write first gives
 // the VMO its own copy of the pages it shares copy-on-write: that unmaps
@@ -224,7 +263,7 @@ zx_status_t sys_vmo_read(zx_handle_t handle, uptr_t buffer, uint64_t offset, siz
     zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, SYS_RIGHTS_vmo_read_handle, &o, 0);
     if (st != ZX_OK) return st;
     st = check_buffer((struct vmo *)o, buffer, offset, buffer_size, true);
-    if (st == ZX_OK) st = vmo_read((struct vmo *)o, offset, buffer_size, copy_out, &buffer);
+    if (st == ZX_OK) st = vmo_rw_user((struct vmo *)o, buffer, offset, buffer_size, true);
     object_unref(o);
     return st;
 }
@@ -235,7 +274,7 @@ zx_status_t sys_vmo_write(zx_handle_t handle, uptr_t buffer, uint64_t offset, si
     zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, SYS_RIGHTS_vmo_write_handle, &o, 0);
     if (st != ZX_OK) return st;
     st = check_buffer((struct vmo *)o, buffer, offset, buffer_size, false);
-    if (st == ZX_OK) st = vmo_write((struct vmo *)o, offset, buffer_size, copy_in, &buffer);
+    if (st == ZX_OK) st = vmo_rw_user((struct vmo *)o, buffer, offset, buffer_size, false);
     object_unref(o);
     return st;
 }

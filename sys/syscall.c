@@ -15,7 +15,7 @@ static uint64_t low_watermark(void) {
 }
 
 void reclaim_if_low(void) {
-    uint64_t free = page_free_count(), low = low_watermark();
+    uint64_t free = page_free_estimate(), low = low_watermark();
     if (free < low) vmo_reclaim_discardable(2 * low - free);
 }
 

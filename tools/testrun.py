@@ -110,7 +110,7 @@ def qemu_cases():
     # shift=0): run so that it keeps working; its numbers are printed at the
     # end, never asserted (machines are shared and noisy; icount is exact but
     # a number is a report, not a test).
-    cases.append(qemu_case("qemu-user-bench", append="init.run=bench", extra=["--icount"], timeout=120,
+    cases.append(qemu_case("qemu-user-bench", append="init.run=bench lockdep=off", extra=["--icount"], timeout=120,
                            expect=[r"bench: copy-on-write fault .*: \d+ instructions",
                                    r"bench: zx_vmo_create_physical \+ close: \d+ instructions",
                                    r"init: bench exited with 0", rf"init: bench {CLEAN}"]))
