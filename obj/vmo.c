@@ -727,7 +727,8 @@ zx_status_t vmo_unshare(struct vmo *v, uint64_t off, uint64_t len) {
     // Pages are shared only between a snapshot and its parent (or ancestors):
     // a VMO that is neither has nothing to do (a racing snapshot on another
     // hart leaves shared pages that vmo_write still handles).
-    if (!v->cow_clone && !__atomic_load_n(&v->num_children, __ATOMIC_ACQUIRE))
+    if (!v->cow_clone && !__atomic_load_n(&v->num_children, __ATOMIC_ACQUIRE) &&
+        !__atomic_load_n(&v->snapshot_pending, __ATOMIC_ACQUIRE))
         return range_ok(off, len, vmo_get_size(v)) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
     uint64_t f = op_begin(v);
     uint64_t pn = 0, end = 0;
@@ -765,7 +766,7 @@ void vmo_for_each_page(struct vmo *v, uint64_t off, uint64_t len, vmo_page_fn fn
         uint64_t last = page_round_up(end) >> PAGE_SHIFT;
         for (uint64_t pn = tree_next(v, off >> PAGE_SHIFT, last); pn < last; pn = tree_next(v, pn + 1, last)) {
             paddr_t page = pa(tree_lookup(v, pn));
-            fn(ctx, (pn << PAGE_SHIFT) - off, page, page_users(page) == 1);
+            fn(ctx, (pn << PAGE_SHIFT) - off, page, page_users(page) == 1 && !v->snapshot_pending);
         }
     }
     spin_unlock_irqrestore(&v->obj.lock, f);
@@ -789,7 +790,17 @@ zx_status_t vmo_get_page(struct vmo *v, uint64_t off, unsigned flags, paddr_t *o
         st = ZX_ERR_NOT_FOUND;
     } else {
         uint64_t page = tree_lookup(v, off >> PAGE_SHIFT);
-        if (page) {
+        if (v->snapshot_pending) {
+            // Being snapshotted: read-only for now; a write waits (the
+            // caller's vmo_unshare enters the busy section after it).
+            w = false;
+            if (flags & VMO_PAGE_WRITE)
+                st = ZX_ERR_SHOULD_WAIT;
+            else if (page)
+                *out = pa(page), st = ZX_OK;
+            else
+                st = (flags & VMO_PAGE_COMMIT) ? tree_commit(v, off >> PAGE_SHIFT, out) : ZX_ERR_NOT_FOUND;
+        } else if (page) {
             *out = pa(page);
             w = page_users(pa(page)) == 1;
             st = (flags & VMO_PAGE_WRITE) && !w ? ZX_ERR_SHOULD_WAIT : ZX_OK;
@@ -1193,16 +1204,24 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
         uint64_t psize = parent->slice_root ? parent->size : src->size;
         uint64_t inside = offset < psize ? psize - offset : 0;
         if (inside > rounded) inside = rounded;
-        uint64_t first, last;
-        st = snapshot_share_locked(src, (src_off + offset) >> PAGE_SHIFT, inside >> PAGE_SHIFT, c, &first, &last);
-        if (st == ZX_OK && first <= last) {
-            // The shared pages may be mapped writable in src's mappings (and
-            // its slices'): take them out; later faults map them read-only
-            // until one side writes and gets its own copy.
+        uint64_t spn = (src_off + offset) >> PAGE_SHIFT, n = inside >> PAGE_SHIFT;
+        uint64_t first = tree_next(src, spn, spn + n), last = first;
+        for (uint64_t p = first; p < spn + n; p = tree_next(src, p + 1, spn + n)) last = p;
+        if (first < spn + n) {
+            // The pages to share may be mapped writable in src's mappings (and
+            // its slices'): take them out first, while faults hand src's
+            // pages out read-only and writes wait (snapshot_pending); later
+            // faults map shared pages read-only until one side writes and
+            // gets its own copy.
+            src->snapshot_pending = true;
             spin_unlock_irqrestore(&src->obj.lock, f);
             unmap_everywhere(src, first, last);
             f = spin_lock_irqsave(&src->obj.lock);
         }
+        // Pages committed meanwhile (read faults) are shared too: they were
+        // only ever mapped read-only.
+        st = snapshot_share_locked(src, spn, n, c, &first, &last);
+        src->snapshot_pending = false;
         op_end(src, f);
         if (st != ZX_OK) {
             object_unref(&c->obj);  // no parent yet: gives the pages back and frees itself

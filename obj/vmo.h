@@ -57,10 +57,11 @@
 // page_release (frees the page if this VMO was its last user). So a fault
 // that fetched a page before it was detached has mapped it (under its VMAR
 // lock) before the unmap runs, and no user mapping ever outlives the page.
-// SMP note (one hart runs today): a snapshot shares pages before it unmaps
-// the source's writable mappings, so a store through one of them on another
-// hart in between lands in the shared page; the snapshot is then of the
-// contents at the unmap, which is still a consistent point in time. The public functions below take the
+// A snapshot first marks its source snapshot_pending (faults then get its
+// pages read-only and writes wait), takes the source's committed pages out
+// of every mapping (with the TLB shootdowns that go with it), and only then
+// shares them with the child: no hart can still write a page through a
+// stale writable mapping once it is shared. The public functions below take the
 // locks themselves: call them with no VMO or VMAR lock held (vmo_get_page,
 // vmo_get_size and vmo_get_content_size excepted: they may run under a VMAR
 // lock).
@@ -156,6 +157,10 @@ struct vmo {
     // The last handle was closed (set once; see vmo_release_if_unreachable).
     bool handles_gone;
     bool immutable, cow_clone, slice;
+    // A snapshot of this VMO is being made (set in the busy section, under
+    // obj.lock): every page is handed out read-only and writes wait, so no
+    // writable mapping can appear while the old ones are being taken out.
+    bool snapshot_pending;
 };
 
 // Radix nodes: one page of VMO_RADIX_FANOUT uint64_t entries, each the

@@ -41,9 +41,10 @@ static void check_page_gone(struct vmo *v, uint64_t off, uint64_t len, uint64_t 
     v->size = was_size;
     // Still there is right for a page a snapshot now shares (users > 1), and
     // for the private copy that replaced a shared page of a VMO in a
-    // copy-on-write relation (the old page is the one leaving).
+    // copy-on-write relation (the old page is the one leaving), and for the
+    // pages of a VMO being snapshotted (unmapped before they are shared).
     struct vmo *root = v->slice_root ? v->slice_root : v;
-    bool cow = root->cow_clone || root->num_children;
+    bool cow = root->cow_clone || root->num_children || root->snapshot_pending;
     if (st == ZX_OK && page_users(p) == 1 && !cow) violation("a page of the range is still in the tree", v, off, len);
 }
 

@@ -315,6 +315,45 @@ static void physical_slice(void) {
     vmo_all_returned();
 }
 
+// A snapshot takes its source's pages out of every mapping before it shares
+// them (another hart could otherwise still write a shared page through a
+// stale writable mapping): during that unmap the pages still have one user,
+// faults get them read-only and a write fault must wait.
+static unsigned pending_checks;
+static void check_pending_hook(struct vmo *v, uint64_t off, uint64_t len) {
+    paddr_t pg;
+    bool w = true;
+    if (!v->snapshot_pending) return;
+    pending_checks++;
+    CHECK_EQ(vmo_get_page(v, off, VMO_PAGE_COMMIT, &pg, &w), ZX_OK);
+    CHECK(!w);
+    CHECK_EQ(page_users(pg), 1);  // not shared yet
+    CHECK_EQ(vmo_get_page(v, off, VMO_PAGE_COMMIT | VMO_PAGE_WRITE, &pg, &w), ZX_ERR_SHOULD_WAIT);
+    (void)len;
+}
+
+static void snapshot_unmaps_before_sharing(void) {
+    vmo_fresh(RAM_PAGES);
+    struct vmo *p = make(4 * PG, 0);
+    REQUIRE(p);
+    CHECK_EQ(wr64(p, PG, 7), ZX_OK);
+    pending_checks = 0;
+    fake_unmap_set_hook(check_pending_hook);
+    struct vmo *c = child(p, ZX_VMO_CHILD_SNAPSHOT, 0, 4 * PG);
+    fake_unmap_set_hook(0);
+    REQUIRE(c);
+    CHECK(pending_checks >= 1);
+    CHECK(!p->snapshot_pending);
+    paddr_t pg;
+    bool w = true;
+    CHECK_EQ(vmo_get_page(p, PG, 0, &pg, &w), ZX_OK);
+    CHECK(!w);  // shared now
+    CHECK_EQ(page_users(pg), 2);
+    object_unref(&c->obj);
+    object_unref(&p->obj);
+    vmo_all_returned();
+}
+
 static void snapshot_isolation(void) {
     const uint32_t kinds[2] = {ZX_VMO_CHILD_SNAPSHOT, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE};
     for (int k = 0; k < 2; k++) {
@@ -803,6 +842,7 @@ int main(void) {
     RUN_CASE(slice_of_slice_flattens);
     RUN_CASE(root_decommit_unmaps_slices);
     RUN_CASE(physical_slice);
+    RUN_CASE(snapshot_unmaps_before_sharing);
     RUN_CASE(snapshot_isolation);
     RUN_CASE(snapshot_offsets_and_beyond);
     RUN_CASE(resizable_snapshot);
