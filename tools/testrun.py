@@ -85,14 +85,18 @@ def qemu_cases():
     # User space: one program per area, run by init (init.run=NAME); QEMU's
     # exit status is the program's failure count.
     user_ok = [r"\d+ passed, 0 failed"]
-    for prog in ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
-                 "launch-test", "policy-test"):
-        cases.append(qemu_case(f"qemu-user-{prog}", append=f"init.run={prog}",
-                               expect=user_ok + [rf"init: {prog} exited with 0", rf"init: {prog} {CLEAN}"],
-                               timeout=120))
-    cases.append(qemu_case("qemu-user-discard-test", append="init.run=discard-test", timeout=300,
-                           expect=user_ok + [r"discard-test: \d+ of \d+ unlocked VMOs discarded",
-                                             rf"init: discard-test {CLEAN}"]))
+    # Every user test and conformance family runs twice: on one hart, and on
+    # four with multi-threaded TCG (the harts really run at the same time).
+    smp4 = dict(smp=4, extra=["--tcg", "multi"])
+    for prog in USER_TESTS:
+        for sfx, kw in (("", {}), ("-smp4", smp4)):
+            cases.append(qemu_case(f"qemu-user-{prog}{sfx}", append=f"init.run={prog}",
+                                   expect=user_ok + [rf"init: {prog} exited with 0", rf"init: {prog} {CLEAN}"],
+                                   timeout=180, **kw))
+    for sfx, kw in (("", {}), ("-smp4", smp4)):
+        cases.append(qemu_case(f"qemu-user-discard-test{sfx}", append="init.run=discard-test", timeout=300,
+                               expect=user_ok + [r"discard-test: \d+ of \d+ unlocked VMOs discarded",
+                                                 rf"init: discard-test {CLEAN}"], **kw))
     cases.append(qemu_case("qemu-user-uartdrv-virt", append="init.run=uartdrv",
                            expect=[r"uartdrv: hello from user space, written straight to the UART registers",
                                    r"init: uartdrv exited with 0"]))
@@ -104,8 +108,10 @@ def qemu_cases():
     # init's exact leak check around each: free pages (plus the heap's slab
     # pages), heap blocks and live objects back where they were before.
     for fam in CONFORMANCE:
-        cases.append(qemu_case(f"conformance-{fam}", append=f"init.run={fam}", timeout=180,
-                               expect=user_ok + [rf"init: {fam} exited with 0", rf"init: {fam} {CLEAN}"]))
+        for sfx, kw in (("", {}), ("-smp4", smp4)):
+            cases.append(qemu_case(f"conformance-{fam}{sfx}", append=f"init.run={fam}", timeout=240,
+                                   expect=user_ok + [rf"init: {fam} exited with 0", rf"init: {fam} {CLEAN}"],
+                                   **kw))
     # The benchmark program (instructions retired per call under -icount
     # shift=0): run so that it keeps working; its numbers are printed at the
     # end, never asserted (machines are shared and noisy; icount is exact but
@@ -134,20 +140,24 @@ def qemu_cases():
     return cases
 
 
+USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
+              "launch-test", "policy-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource")
 
 
 def conformance_table(build):
-    """Per family: cases passed and failed, from each program's log (a case fails once, however
-    many of its checks failed)."""
+    """Per family and hart count: cases passed and failed, from each program's log (a case fails
+    once, however many of its checks failed). Rows are (test name, label, passed, failed)."""
     rows = []
     for fam in CONFORMANCE:
-        path = log_path(build, f"conformance-{fam}")
-        text = open(path, errors="replace").read() if os.path.exists(path) else ""
-        ok = len(re.findall(r"^\[  OK  \]", text, re.M))
-        bad = len(set(re.findall(r"^\[ FAIL \] ([^:]*)", text, re.M)))  # cases, not failed checks
-        rows.append((fam, ok, bad))
+        for sfx, label in (("", fam), ("-smp4", fam + " (4 harts)")):
+            name = f"conformance-{fam}{sfx}"
+            path = log_path(build, name)
+            text = open(path, errors="replace").read() if os.path.exists(path) else ""
+            ok = len(re.findall(r"^\[  OK  \]", text, re.M))
+            bad = len(set(re.findall(r"^\[ FAIL \] ([^:]*)", text, re.M)))  # cases, not failed checks
+            rows.append((name, label, ok, bad))
     return rows
 
 
@@ -337,11 +347,11 @@ def main():
             report(c["name"], ok, why, dt)
 
     ran = {c["name"] for c in cases}
-    fams = [r for r in conformance_table(a.build) if (r[1] or r[2]) and f"conformance-{r[0]}" in ran]
+    fams = [r for r in conformance_table(a.build) if (r[2] or r[3]) and r[0] in ran]
     if fams:
-        print("conformance: family                 passed  failed")
-        for fam, ok, bad in fams:
-            print(f"conformance: {fam:<24} {ok:>6}  {bad:>6}")
+        print("conformance: family                      passed  failed")
+        for _, label, ok, bad in fams:
+            print(f"conformance: {label:<30} {ok:>6}  {bad:>6}")
     bench = log_path(a.build, "qemu-user-bench")
     if "qemu-user-bench" in ran and os.path.exists(bench):
         for line in open(bench, errors="replace"):
