@@ -222,10 +222,24 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
         return 1;
     }
     printf("init: %s exited with %" PRId64 "\n", name, info.return_code);
-    if (stats && zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &after, sizeof after, NULL, NULL) == ZX_OK) {
-        int64_t pages = (int64_t)(before.free_pages + before.slab_pages) - (int64_t)(after.free_pages + after.slab_pages);
-        int64_t blocks = (int64_t)after.heap_blocks - (int64_t)before.heap_blocks;
-        int64_t objects = (int64_t)after.live_objects - (int64_t)before.live_objects;
+    // On several harts the process's last thread may still be on its way
+    // out on another hart when TERMINATED is seen (its stack and struct are
+    // freed once that hart has switched away, its objects as their last
+    // references go): wait up to a second for the counts to settle. A real
+    // leak does not.
+    int64_t pages = 0, blocks = 0, objects = 0;
+    for (int tries = 0; stats && tries < 200; tries++) {
+        if (tries) zx_nanosleep(zx_clock_get_monotonic() + 5000000);
+        if (zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &after, sizeof after, NULL, NULL) != ZX_OK) {
+            stats = false;
+            break;
+        }
+        pages = (int64_t)(before.free_pages + before.slab_pages) - (int64_t)(after.free_pages + after.slab_pages);
+        blocks = (int64_t)after.heap_blocks - (int64_t)before.heap_blocks;
+        objects = (int64_t)after.live_objects - (int64_t)before.live_objects;
+        if (!pages && !blocks && !objects) break;
+    }
+    if (stats) {
         if (pages || blocks || objects)
             printf("init: %s left behind %" PRId64 " pages, %" PRId64 " heap blocks, %" PRId64 " objects\n", name,
                    pages, blocks, objects);
