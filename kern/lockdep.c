@@ -80,6 +80,17 @@ void lockdep_release_slow(struct spinlock *l) {
     }
 }
 
+void lockdep_dump(void) {
+    graph_lock();
+    kprintf("lockdep: %u lock classes; \"A -> B\": B was taken while A was held (first seen at)\n", graph.n_classes);
+    for (unsigned a = 0; a < graph.n_classes; a++)
+        for (unsigned b = 0; b < graph.n_classes; b++)
+            if (graph.after[a] & (1ull << b))
+                kprintf("lockdep:   %s -> %s (%s, then %s)\n", graph.names[a], graph.names[b],
+                        graph.sites[a][b].held_site, graph.sites[a][b].taken_site);
+    graph_unlock();
+}
+
 unsigned lockdep_depth(void) { return lockdep_active() ? this_hart()->held.depth : 0; }
 
 void lockdep_assert_only(const struct spinlock *allowed, const char *what) {

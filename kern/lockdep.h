@@ -28,7 +28,10 @@ unsigned lockdep_depth(void);
 void lockdep_assert_only(const struct spinlock *allowed, const char *what);
 // Print what this hart holds (for panics).
 void lockdep_print_held(void);
+// Print every order seen so far (boot argument lockdep.dump, at power-off).
+void lockdep_dump(void);
 #else
+static inline void lockdep_dump(void) {}
 static inline void lockdep_init(bool enabled) { (void)enabled; }
 static inline bool lockdep_active(void) { return false; }
 static inline unsigned lockdep_depth(void) { return 0; }

@@ -129,7 +129,12 @@ static void wake_locked(struct thread *t, zx_status_t status) {
     make_ready_locked(t);
 }
 
-static void reap_dead_locked(struct hart *h) {
+// Free the threads that died on this hart, once it has switched away from
+// them. Only this hart touches its dead list (interrupts off), so no lock is
+// needed, and none is held: freeing a stack unmaps it (kernel page table,
+// TLB shootdown on every hart), which must not run under the scheduler lock.
+static void reap_dead(void) {
+    struct hart *h = this_hart();
     while (h->dead) {
         struct thread *t = h->dead;
         h->dead = t->next;
@@ -179,15 +184,14 @@ static void schedule_locked(void) {
     if (next->aspace != h->active_as) aspace_activate(next->aspace);
     __atomic_fetch_add(&context_switches, 1, __ATOMIC_RELAXED);
     switch_context(&prev->ctx, &next->ctx);
-    // Running as prev again, maybe on another hart.
-    reap_dead_locked(this_hart());
+    // Running as prev again, maybe on another hart. Whoever called us reaps
+    // (reap_dead) after dropping the lock.
 }
 
 void thread_first_run(void) {
-    struct hart *h = this_hart();
-    reap_dead_locked(h);
-    struct thread *t = h->current;
+    struct thread *t = this_hart()->current;
     spin_unlock(&sched_lk);  // interrupts stay off: kernel code runs with them off
+    reap_dead();
     t->entry(t->arg);
     thread_exit();
 }
@@ -214,9 +218,11 @@ void sched_run_idle(void) {
             h->current->state = THREAD_RUNNING;
             schedule_locked();
             sched_unlock_irqrestore(f);
+            reap_dead();
             continue;
         }
         sched_unlock_irqrestore(f);
+        reap_dead();
         // Interrupts stay off across wfi (it wakes for any pending enabled
         // interrupt regardless), so an IPI sent after the check above cannot
         // be taken and lost before we sleep; then take it.
@@ -239,6 +245,7 @@ void sched_yield(void) {
     uint64_t f = sched_lock_irqsave();
     schedule_locked();
     sched_unlock_irqrestore(f);
+    reap_dead();
 }
 
 void sched_tick(void) {
@@ -297,6 +304,7 @@ zx_status_t sched_block_locked(struct wait_queue *wq, zx_time_t deadline, uint64
     zx_status_t st = t->wake_status;
     t->deadline = ZX_TIME_INFINITE;
     sched_unlock_irqrestore(flags);
+    reap_dead();
     return st;
 }
 

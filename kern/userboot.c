@@ -9,6 +9,8 @@
 #include <zircon/syscalls/object.h>
 #include <zxrv/bootstrap.h>
 
+#include "kern/bootargs.h"
+#include "kern/lockdep.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/riscv.h"
@@ -134,6 +136,7 @@ static const char *load_elf(struct process *p, const uint8_t *elf, uint64_t size
 static void init_died(struct process *p) {
     int64_t code = p->return_code;
     kprintf("zxrv: init exited with %ld; powering off\n", code);
+    if (bootarg_flag("lockdep.dump")) lockdep_dump();
     machine_exit((int)code);
 }
 
