@@ -34,6 +34,18 @@ static uint64_t online_mask = 1;
 
 uint64_t smp_online_mask(void) { return __atomic_load_n(&online_mask, __ATOMIC_ACQUIRE); }
 
+unsigned smp_online_count(void) {
+    unsigned n = 0;
+    for (uint64_t m = smp_online_mask(); m; m &= m - 1) n++;
+    return n;
+}
+
+uint64_t smp_ipis_received(void) {
+    uint64_t n = 0;
+    for (unsigned i = 0; i < hart_count; i++) n += __atomic_load_n(&harts[i].ipis_received, __ATOMIC_RELAXED);
+    return n;
+}
+
 // Runs on the new hart, on its stack, with the kernel's table and tp set
 // (boot/head.S secondary_high). The start handshake is one compare-and-swap
 // each way: the hart moves its slot from STARTING to ONLINE, the boot hart
@@ -109,17 +121,14 @@ unsigned smp_start_harts(const struct dt_info *dt) {
         }
         hart_count++;
     }
-    unsigned n = 0;
-    for (uint64_t m = smp_online_mask(); m; m &= m - 1) n++;
-    return n;
+    return smp_online_count();
 }
 
 void smp_describe(char *buf, unsigned size) {
     unsigned n = 0;
     char tmp[16];
     uint64_t online = smp_online_mask();
-    unsigned count = 0;
-    for (uint64_t m = online; m; m &= m - 1) count++;
+    unsigned count = smp_online_count();
     n += (unsigned)ksnprintf(buf, size, "%u online (hart id", count);
     for (unsigned i = 0, k = 0; i < hart_count && n < size; i++) {
         if (!(online & (1ull << i))) continue;

@@ -35,6 +35,9 @@ uint32_t smp_handle_ipi(void);
 // Stop every other hart (panic): they park with interrupts off.
 void smp_stop_others(void);
 
-// Bit mask of the indices of the harts online.
+// Bit mask of the indices of the harts online, and how many.
 uint64_t smp_online_mask(void);
+unsigned smp_online_count(void);
+// IPIs taken by all harts together (a counter for tests).
+uint64_t smp_ipis_received(void);
 #endif
