@@ -8,6 +8,7 @@
 #include "kern/timer.h"
 #include "mm/kheap.h"
 #include "mm/page_alloc.h"
+#include "obj/futex.h"
 #include "obj/resource.h"
 #include "obj/signal.h"
 #include "obj/vmar.h"
@@ -132,7 +133,7 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             zxrv_kernel_stats_t ks = {
                 buddy_free_pages(page_buddy()), page_buddy()->total_pages, object_live_count(),
                 hs.live_bytes, hs.live_blocks, timer_ticks(), sched_context_switches(), vmar_fault_count(),
-                hs.slab_pages,
+                hs.slab_pages, futex_waiters(),
             };
             st = single_record(&ks, sizeof(ks), buffer, buffer_size, actual, avail);
         }

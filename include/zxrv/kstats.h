@@ -18,6 +18,7 @@ typedef struct zxrv_kernel_stats {
     uint64_t context_switches;
     uint64_t page_faults;    // user page faults handled
     uint64_t slab_pages;     // pages the kernel heap's slabs hold (in use or cached)
+    uint64_t futex_waiters;  // threads blocked in zx_futex_wait (all processes)
 } zxrv_kernel_stats_t;
 
 #endif

@@ -226,9 +226,10 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
         int64_t pages = (int64_t)(before.free_pages + before.slab_pages) - (int64_t)(after.free_pages + after.slab_pages);
         int64_t blocks = (int64_t)after.heap_blocks - (int64_t)before.heap_blocks;
         int64_t objects = (int64_t)after.live_objects - (int64_t)before.live_objects;
-        if (pages || blocks || objects)
-            printf("init: %s left behind %" PRId64 " pages, %" PRId64 " heap blocks, %" PRId64 " objects\n", name,
-                   pages, blocks, objects);
+        int64_t waiters = (int64_t)after.futex_waiters - (int64_t)before.futex_waiters;
+        if (pages || blocks || objects || waiters)
+            printf("init: %s left behind %" PRId64 " pages, %" PRId64 " heap blocks, %" PRId64 " objects, %" PRId64
+                   " futex waiters\n", name, pages, blocks, objects, waiters);
         else
             printf("init: %s left nothing behind\n", name);
     }
