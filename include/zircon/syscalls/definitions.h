@@ -99,6 +99,12 @@ zx_status_t zx_futex_requeue_single_owner(const zx_futex_t* value_ptr, zx_futex_
 zx_status_t _zx_futex_requeue_single_owner(const zx_futex_t* value_ptr, zx_futex_t current_value, const zx_futex_t* requeue_ptr, uint32_t requeue_count, zx_handle_t new_requeue_owner);
 zx_status_t zx_futex_get_owner(const zx_futex_t* value_ptr, zx_koid_t* koid);
 zx_status_t _zx_futex_get_owner(const zx_futex_t* value_ptr, zx_koid_t* koid);
+__attribute__((noreturn)) void zx_futex_wake_handle_close_thread_exit(const zx_futex_t* value_ptr, uint32_t wake_count, int32_t new_value, zx_handle_t close_handle);
+__attribute__((noreturn)) void _zx_futex_wake_handle_close_thread_exit(const zx_futex_t* value_ptr, uint32_t wake_count, int32_t new_value, zx_handle_t close_handle);
+zx_status_t zx_vmar_unmap_handle_close_thread_exit(zx_handle_t vmar_handle, zx_vaddr_t addr, size_t size, zx_handle_t close_handle);
+zx_status_t _zx_vmar_unmap_handle_close_thread_exit(zx_handle_t vmar_handle, zx_vaddr_t addr, size_t size, zx_handle_t close_handle);
+zx_status_t zx_thread_legacy_yield(uint32_t options);
+zx_status_t _zx_thread_legacy_yield(uint32_t options);
 
 #ifdef __cplusplus
 }
