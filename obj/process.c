@@ -24,6 +24,7 @@ static void process_destroy(struct object *o) {
     // through its threads) or never started.
     if (p->root_vmar) object_unref(&p->root_vmar->obj);
     object_unref(&p->job->obj);
+    futex_ctx_destroy(&p->futex);
     kfree(p);
 }
 
@@ -67,6 +68,7 @@ zx_status_t process_create(struct job *job, const char *name, size_t name_len, s
     }
     object_init(&p->obj, &process_ops);
     object_set_name(&p->obj, name, name_len);
+    futex_ctx_init(&p->futex);
     object_ref(&job->obj);
     p->job = job;
     st = job_add_process(job, p);
@@ -145,6 +147,7 @@ void process_kill(struct process *p, int64_t code) {
 // last thread, terminate the process. Drops the kernel thread's reference.
 void thread_obj_on_exit(struct thread_obj *t) {
     struct process *p = t->proc;
+    futex_thread_exit(&p->futex, &t->futex);  // drops its ownerships, takes its states back
     uint64_t f = spin_lock_irqsave(&p->obj.lock);
     t->state = UTHREAD_DEAD;
     t->kt = 0;
@@ -196,15 +199,24 @@ static void uthread_entry(void *arg) {
 zx_status_t thread_obj_create(struct process *p, const char *name, size_t name_len, struct thread_obj **out) {
     struct thread_obj *t = kzalloc(sizeof(*t));
     if (!t) return ZX_ERR_NO_MEMORY;
-    char kname[32];
-    size_t n = name_len < sizeof(kname) - 1 ? name_len : sizeof(kname) - 1;
-    memcpy(kname, name, n);
-    kname[n] = 0;
-    zx_status_t st = thread_create(kname, uthread_entry, t, &t->kt);
+    // The futex states this thread brings to its process (obj/futex.h).
+    struct futex_reserve reserve;
+    zx_status_t st = futex_reserve_alloc(&reserve);
     if (st != ZX_OK) {
         kfree(t);
         return st;
     }
+    char kname[32];
+    size_t n = name_len < sizeof(kname) - 1 ? name_len : sizeof(kname) - 1;
+    memcpy(kname, name, n);
+    kname[n] = 0;
+    st = thread_create(kname, uthread_entry, t, &t->kt);
+    if (st != ZX_OK) {
+        futex_reserve_free(&reserve);
+        kfree(t);
+        return st;
+    }
+    futex_thread_init(&t->futex);
     object_init(&t->obj, &thread_obj_ops);
     object_set_name(&t->obj, name, name_len);
     t->kt->owner = t;
@@ -213,6 +225,7 @@ zx_status_t thread_obj_create(struct process *p, const char *name, size_t name_l
     uint64_t f = spin_lock_irqsave(&p->obj.lock);
     if (p->state == PROCESS_DEAD || p->exiting) {
         spin_unlock_irqrestore(&p->obj.lock, f);
+        futex_reserve_free(&reserve);
         kstack_free(t->kt->kstack_lo);
         page_free(pa((uint64_t)t->kt - PHYSMAP_BASE), 0);
         t->kt = 0;
@@ -226,6 +239,7 @@ zx_status_t thread_obj_create(struct process *p, const char *name, size_t name_l
     t->next = p->threads;
     p->threads = t;
     p->live_threads++;
+    futex_ctx_add_reserve(&p->futex, &reserve);  // futex lock inside the process lock
     object_ref(&t->obj);  // the kernel thread's reference, dropped at its exit
     spin_unlock_irqrestore(&p->obj.lock, f);
     thread_exit_hook = kthread_exit_hook;
@@ -279,4 +293,14 @@ void process_fault_kill(struct trap_frame *tf, const char *why) {
     kprintf("  scause %p (%s)\n  sepc   %p\n  stval  %p\n", (void *)tf->scause, trap_cause_name(tf->scause),
             (void *)tf->sepc, (void *)tf->stval);
     process_kill(p, ZX_TASK_RETCODE_EXCEPTION_KILL);
+}
+
+// The seams of obj/futex.c: a thread in a futex's wait queue is a user
+// thread (its kernel thread's owner is its thread object).
+struct futex_thread *futex_thread_of(struct thread *kt) { return &((struct thread_obj *)kt->owner)->futex; }
+
+zx_koid_t futex_thread_koid(const struct futex_thread *ft) {
+    const struct thread_obj *t =
+        (const struct thread_obj *)((const char *)ft - __builtin_offsetof(struct thread_obj, futex));
+    return t->obj.koid;
 }

@@ -8,7 +8,8 @@
 // it is killed.
 //
 // Locking: p->obj.lock guards state, the thread list and the codes. Lock
-// order: process lock, then the scheduler lock.
+// order: process lock, then the futex context lock (p->futex, obj/futex.h),
+// then the scheduler lock.
 #ifndef OBJ_PROCESS_H
 #define OBJ_PROCESS_H
 
@@ -17,6 +18,7 @@
 #include <zircon/types.h>
 
 #include "kern/thread.h"
+#include "obj/futex.h"
 #include "obj/handle.h"
 #include "obj/job.h"
 #include "obj/object.h"
@@ -39,6 +41,7 @@ struct process {
     struct thread_obj *threads;   // list through thread_obj.next
     void (*on_death)(struct process *p);  // the kernel's hook for init
     struct process *job_next;     // the job's process list (obj/job.c)
+    struct futex_ctx futex;       // the process's futexes (obj/futex.h)
 };
 
 // The zx thread object wrapping a kernel thread.
@@ -51,6 +54,7 @@ struct thread_obj {
     enum uthread_state state;
     struct thread_obj *next;
     uint64_t entry, stack, arg1, arg2;
+    struct futex_thread futex;  // futex bookkeeping (guarded by proc->futex.lock)
 };
 
 extern const struct object_ops process_ops;

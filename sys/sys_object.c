@@ -10,6 +10,7 @@
 #include "kern/smp.h"
 #include "mm/aspace.h"
 #include "mm/page_alloc.h"
+#include "obj/futex.h"
 #include "obj/resource.h"
 #include "obj/signal.h"
 #include "obj/vmar.h"
@@ -134,7 +135,8 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             zxrv_kernel_stats_t ks = {
                 page_free_count(), page_buddy()->total_pages, object_live_count(),
                 hs.live_bytes, hs.live_blocks, timer_ticks(), sched_context_switches(), vmar_fault_count(),
-                hs.slab_pages, smp_online_count(), sched_migrations(), smp_ipis_received(), aspace_asid_rollovers(),
+                hs.slab_pages, futex_waiters(), smp_online_count(), sched_migrations(), smp_ipis_received(),
+                aspace_asid_rollovers(),
             };
             st = single_record(&ks, sizeof(ks), buffer, buffer_size, actual, avail);
         }

@@ -169,6 +169,13 @@ zx_status_t sys_thread_start(zx_handle_t handle, zx_vaddr_t thread_entry, zx_vad
 // void zx_thread_exit(void)
 void sys_thread_exit(void) { thread_exit(); }
 
+// zx_status_t zx_thread_legacy_yield(uint32_t options)
+zx_status_t sys_thread_legacy_yield(uint32_t options) {
+    if (options != 0) return ZX_ERR_INVALID_ARGS;
+    sched_yield();
+    return ZX_OK;
+}
+
 // zx_status_t zx_task_kill(zx_handle_t handle)
 zx_status_t sys_task_kill(zx_handle_t handle) {
     struct object *o;

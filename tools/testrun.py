@@ -141,7 +141,7 @@ def qemu_cases():
 
 
 USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
-              "launch-test", "policy-test")
+              "launch-test", "policy-test", "futex-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource")
 

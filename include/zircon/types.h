@@ -26,6 +26,19 @@ typedef uint32_t zx_rsrc_flags_t;
 typedef uint32_t zx_object_info_topic_t;
 typedef uint32_t zx_policy_t;
 
+// Futexes (zircon-abi.md §15.5): an int, 4-byte aligned. User C code sees
+// an atomic_int, as in Fuchsia's <zircon/types.h>; the kernel (and C++)
+// plain int: "in kernel, the only operation done is a user_copy (of
+// sizeof(int)) inside a lock; otherwise the futex address is treated as a key".
+#if defined(__cplusplus) || defined(_KERNEL) || defined(_ZXRV_KERNEL) || defined(ZX_HOST_TEST)
+typedef int zx_futex_t;
+#else
+#include <stdatomic.h>
+typedef atomic_int zx_futex_t;
+#endif
+typedef int zx_futex_storage_t;
+
+#define ZX_KOID_INVALID ((uint64_t)0)
 #define ZX_HANDLE_INVALID ((zx_handle_t)0)
 #define ZX_HANDLE_FIXED_BITS_MASK ((zx_handle_t)0x3)
 #define ZX_TIME_INFINITE INT64_MAX

@@ -18,6 +18,7 @@ typedef struct zxrv_kernel_stats {
     uint64_t context_switches;
     uint64_t page_faults;    // user page faults handled
     uint64_t slab_pages;     // pages the kernel heap's slabs hold (in use or cached)
+    uint64_t futex_waiters;  // threads blocked in zx_futex_wait (all processes)
     uint64_t harts_online;   // harts running the kernel
     uint64_t migrations;     // a thread ran on another hart than the last time
     uint64_t ipis;           // inter-hart interrupts taken, all harts together

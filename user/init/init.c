@@ -227,7 +227,7 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
     // freed once that hart has switched away, its objects as their last
     // references go): wait up to a second for the counts to settle. A real
     // leak does not.
-    int64_t pages = 0, blocks = 0, objects = 0;
+    int64_t pages = 0, blocks = 0, objects = 0, waiters = 0;
     for (int tries = 0; stats && tries < 200; tries++) {
         if (tries) zx_nanosleep(zx_clock_get_monotonic() + 5000000);
         if (zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &after, sizeof after, NULL, NULL) != ZX_OK) {
@@ -237,12 +237,13 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
         pages = (int64_t)(before.free_pages + before.slab_pages) - (int64_t)(after.free_pages + after.slab_pages);
         blocks = (int64_t)after.heap_blocks - (int64_t)before.heap_blocks;
         objects = (int64_t)after.live_objects - (int64_t)before.live_objects;
-        if (!pages && !blocks && !objects) break;
+        waiters = (int64_t)after.futex_waiters - (int64_t)before.futex_waiters;
+        if (!pages && !blocks && !objects && !waiters) break;
     }
     if (stats) {
-        if (pages || blocks || objects)
-            printf("init: %s left behind %" PRId64 " pages, %" PRId64 " heap blocks, %" PRId64 " objects\n", name,
-                   pages, blocks, objects);
+        if (pages || blocks || objects || waiters)
+            printf("init: %s left behind %" PRId64 " pages, %" PRId64 " heap blocks, %" PRId64 " objects, %" PRId64
+                   " futex waiters\n", name, pages, blocks, objects, waiters);
         else
             printf("init: %s left nothing behind\n", name);
     }

@@ -5,6 +5,7 @@
 //   child spin       loop forever (for zx_task_kill)
 //   child sleep      sleep forever in the kernel (for zx_task_kill)
 //   child vmo        return the status of zx_vmo_create (for job policies)
+//   child futex      wait in a futex forever (for zx_task_kill)
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls.h>
@@ -28,6 +29,11 @@ int main(int argc, char **argv) {
         zx_handle_t vmo;
         zx_status_t st = zx_vmo_create(4096, 0, &vmo);
         return st == ZX_OK ? 0 : -st;  // 0, or the error as a positive number
+    }
+    if (argc >= 2 && !strcmp(argv[1], "futex")) {
+        static zx_futex_t f;
+        zx_futex_wait(&f, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+        return 103;
     }
     if (argc >= 2 && !strcmp(argv[1], "sleep")) {
         zx_nanosleep(ZX_TIME_INFINITE);

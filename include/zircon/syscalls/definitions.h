@@ -87,6 +87,24 @@ zx_status_t zx_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr
 zx_status_t _zx_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr, size_t len);
 zx_status_t zx_cache_flush(const void* addr, size_t size, uint32_t options);
 zx_status_t _zx_cache_flush(const void* addr, size_t size, uint32_t options);
+zx_status_t zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value, zx_handle_t new_futex_owner, zx_time_t deadline);
+zx_status_t _zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value, zx_handle_t new_futex_owner, zx_time_t deadline);
+zx_status_t zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
+zx_status_t _zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
+zx_status_t zx_futex_requeue(const zx_futex_t* value_ptr, uint32_t wake_count, zx_futex_t current_value, const zx_futex_t* requeue_ptr, uint32_t requeue_count, zx_handle_t new_requeue_owner);
+zx_status_t _zx_futex_requeue(const zx_futex_t* value_ptr, uint32_t wake_count, zx_futex_t current_value, const zx_futex_t* requeue_ptr, uint32_t requeue_count, zx_handle_t new_requeue_owner);
+zx_status_t zx_futex_wake_single_owner(const zx_futex_t* value_ptr);
+zx_status_t _zx_futex_wake_single_owner(const zx_futex_t* value_ptr);
+zx_status_t zx_futex_requeue_single_owner(const zx_futex_t* value_ptr, zx_futex_t current_value, const zx_futex_t* requeue_ptr, uint32_t requeue_count, zx_handle_t new_requeue_owner);
+zx_status_t _zx_futex_requeue_single_owner(const zx_futex_t* value_ptr, zx_futex_t current_value, const zx_futex_t* requeue_ptr, uint32_t requeue_count, zx_handle_t new_requeue_owner);
+zx_status_t zx_futex_get_owner(const zx_futex_t* value_ptr, zx_koid_t* koid);
+zx_status_t _zx_futex_get_owner(const zx_futex_t* value_ptr, zx_koid_t* koid);
+__attribute__((noreturn)) void zx_futex_wake_handle_close_thread_exit(const zx_futex_t* value_ptr, uint32_t wake_count, int32_t new_value, zx_handle_t close_handle);
+__attribute__((noreturn)) void _zx_futex_wake_handle_close_thread_exit(const zx_futex_t* value_ptr, uint32_t wake_count, int32_t new_value, zx_handle_t close_handle);
+zx_status_t zx_vmar_unmap_handle_close_thread_exit(zx_handle_t vmar_handle, zx_vaddr_t addr, size_t size, zx_handle_t close_handle);
+zx_status_t _zx_vmar_unmap_handle_close_thread_exit(zx_handle_t vmar_handle, zx_vaddr_t addr, size_t size, zx_handle_t close_handle);
+zx_status_t zx_thread_legacy_yield(uint32_t options);
+zx_status_t _zx_thread_legacy_yield(uint32_t options);
 
 #ifdef __cplusplus
 }
