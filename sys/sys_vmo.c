@@ -164,7 +164,7 @@ zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, u
         }
         // As Zircon (VmObjectDispatcher::RangeOp): lock first (not discardable,
         // range, ...), then the lock-state buffer; a bad buffer undoes the lock.
-        struct vmo_lock_state ls;
+        zx_vmo_lock_state_t ls;
         st = vmo_lock(v, offset, size, op == ZX_VMO_OP_TRY_LOCK, &ls);
         if (st == ZX_OK && op == ZX_VMO_OP_LOCK &&
             (buffer_size < sizeof(ls) || copy_to_user(buffer, &ls, sizeof(ls)) != ZX_OK)) {

@@ -8,6 +8,7 @@
 
 #include <zircon/types.h>
 
+typedef uint32_t zx_object_info_topic_t;
 #define __ZX_INFO_TOPIC(t, v) ((zx_object_info_topic_t)((t) | ((v) << 28)))
 
 #define ZX_INFO_NONE ((zx_object_info_topic_t)0u)

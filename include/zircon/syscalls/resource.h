@@ -4,6 +4,7 @@
 
 #include <zircon/types.h>
 
+typedef uint32_t zx_rsrc_kind_t;
 #define ZX_RSRC_KIND_MMIO ((zx_rsrc_kind_t)0u)
 #define ZX_RSRC_KIND_IRQ ((zx_rsrc_kind_t)1u)
 #define ZX_RSRC_KIND_IOPORT ((zx_rsrc_kind_t)2u)
@@ -12,6 +13,7 @@
 #define ZX_RSRC_KIND_SYSTEM ((zx_rsrc_kind_t)5u)
 #define ZX_RSRC_KIND_COUNT ((zx_rsrc_kind_t)6u)
 
+typedef uint32_t zx_rsrc_flags_t;
 #define ZX_RSRC_FLAG_EXCLUSIVE ((zx_rsrc_flags_t)0x00010000u)
 #define ZX_RSRC_FLAGS_MASK ((zx_rsrc_flags_t)ZX_RSRC_FLAG_EXCLUSIVE)
 
