@@ -178,7 +178,7 @@ void userboot_start(const struct dt_info *dt, const char *cmdline) {
                                   ZX_DEFAULT_VMAR_RIGHTS | ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE,
                                   ZX_DEFAULT_THREAD_RIGHTS,
                                   ZX_DEFAULT_JOB_RIGHTS,
-                                  ZX_RIGHT_TRANSFER | ZX_RIGHT_DUPLICATE | ZX_RIGHT_INSPECT | ZX_RIGHT_WRITE,
+                                  ZX_DEFAULT_RESOURCE_RIGHTS,
                                   (ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE)};
     const uint32_t nh = sizeof(tags) / sizeof(tags[0]);
     char args[512], console[96] = "";
