@@ -5,6 +5,8 @@
 //   child spin       loop forever (for zx_task_kill)
 //   child sleep      sleep forever in the kernel (for zx_task_kill)
 //   child vmo        return the status of zx_vmo_create (for job policies)
+//   child exec       return the status of zx_vmo_replace_as_executable with
+//                    vmex ZX_HANDLE_INVALID (ZX_POL_AMBIENT_MARK_VMO_EXEC)
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls.h>
@@ -28,6 +30,12 @@ int main(int argc, char **argv) {
         zx_handle_t vmo;
         zx_status_t st = zx_vmo_create(4096, 0, &vmo);
         return st == ZX_OK ? 0 : -st;  // 0, or the error as a positive number
+    }
+    if (argc >= 2 && !strcmp(argv[1], "exec")) {
+        zx_handle_t vmo, x;
+        if (zx_vmo_create(4096, 0, &vmo) != ZX_OK) return 103;
+        zx_status_t st = zx_vmo_replace_as_executable(vmo, ZX_HANDLE_INVALID, &x);
+        return st == ZX_OK ? 0 : -st;
     }
     if (argc >= 2 && !strcmp(argv[1], "sleep")) {
         zx_nanosleep(ZX_TIME_INFINITE);
