@@ -170,8 +170,8 @@ void userboot_start(const struct dt_info *dt, const char *cmdline) {
         panic("userboot: no memory for init's thread");
 
     // The bootstrap message: header, tags, then argv = "init" + the command line words.
-    static const uint32_t tags[] = {ZXRV_HND_PROC_SELF, ZXRV_HND_VMAR_ROOT, ZXRV_HND_THREAD_SELF,
-                                    ZXRV_HND_JOB_DEFAULT, ZXRV_HND_RESOURCE_ROOT, ZXRV_HND_BOOTFS_VMO};
+    static const uint32_t tags[] = {PA_HND(PA_PROC_SELF, 0), PA_HND(PA_VMAR_ROOT, 0), PA_HND(PA_THREAD_SELF, 0),
+                                    PA_HND(PA_JOB_DEFAULT, 0), PA_HND(PA_RESOURCE, 0), PA_HND(ZXRV_PA_BOOT_ARCHIVE, 0)};
     struct object *objs[] = {&p->obj, &p->root_vmar->obj, &t->obj, &job_root()->obj, &resource_root()->obj,
                              &bootfs->obj};
     const zx_rights_t rights[] = {ZX_DEFAULT_PROCESS_RIGHTS,

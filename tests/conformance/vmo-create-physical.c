@@ -164,7 +164,7 @@ TEST_CASE(error_out_of_range) {
 
 int main(int argc, char **argv) {
     root = zxrv_root_resource();
-    uart = zx_take_startup_handle(ZXRV_HND_CONSOLE_MMIO);
+    uart = zx_take_startup_handle(PA_HND(ZXRV_PA_CONSOLE_MMIO, 0));
     if (root == ZX_HANDLE_INVALID || uart == ZX_HANDLE_INVALID ||
         zx_object_get_info(uart, ZX_INFO_RESOURCE, &uart_info, sizeof uart_info, NULL, NULL) != ZX_OK) {
         printf("vmo-create-physical: needs the root and console resources from init\n");
