@@ -14,6 +14,7 @@
 #include "kern/riscv.h"
 #include "kern/shutdown.h"
 #include "kern/string.h"
+#include "kern/ticks.h"
 #include "mm/physmap.h"
 #include "obj/channel.h"
 #include "obj/job.h"
@@ -138,6 +139,8 @@ static void init_died(struct process *p) {
 }
 
 void userboot_start(const struct dt_info *dt, const char *cmdline) {
+    // What Fuchsia's vDSO constants would carry: the rate zx_ticks_get counts at.
+    ticks_set_per_second(dt->timebase_frequency);
     if (!dt->initrd_start || dt->initrd_end <= dt->initrd_start)
         panic("userboot: no boot archive (QEMU -initrd / /chosen linux,initrd-start)");
     uint64_t alen = dt->initrd_end - dt->initrd_start;
