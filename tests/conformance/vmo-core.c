@@ -31,15 +31,6 @@ static zx_info_resource_t console_info;
 #define KERNEL_ADDR 0xffffffff80200000ull
 #define UNMAPPED_USER_ADDR 0x3000000000ull
 
-// Zircon's zx_vmo_lock_state_t (not in our headers).
-typedef struct {
-    uint64_t offset;
-    uint64_t size;
-    uint64_t discarded_offset;
-    uint64_t discarded_size;
-    uint64_t lock_count;
-} vmo_lock_state_t;
-
 static zx_rights_t rights_of(zx_handle_t h) {
     zx_info_handle_basic_t info;
     if (zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) != ZX_OK) return 0;
@@ -1246,7 +1237,7 @@ TEST_CASE(OpOutOfBounds) {
     zx_handle_close(none);
     zx_handle_close(vmo);
     ASSERT_OK(zx_vmo_create(PAGE, ZX_VMO_DISCARDABLE, &vmo));
-    vmo_lock_state_t ls;
+    zx_vmo_lock_state_t ls;
     memset(&ls, 0, sizeof ls);
     EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, kOpSize, &ls, sizeof ls), ZX_ERR_OUT_OF_RANGE);
     EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_TRY_LOCK, 0, kOpSize, NULL, 0), ZX_ERR_OUT_OF_RANGE);
@@ -1356,7 +1347,7 @@ TEST_CASE(Discardable) {
     zx_info_vmo_t info;
     EXPECT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof info, NULL, NULL));
     EXPECT_NE(info.flags & ZX_INFO_VMO_DISCARDABLE, 0);
-    vmo_lock_state_t ls;
+    zx_vmo_lock_state_t ls;
     memset(&ls, 0, sizeof ls);
     EXPECT_OK(zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, kSize, &ls, sizeof ls));
     static uint8_t buf[3 * 4096], comp[3 * 4096];
@@ -1400,7 +1391,7 @@ TEST_CASE(Discardable) {
 TEST_CASE(LockUnlock) {
     const size_t kSize = 3 * PAGE;
     zx_handle_t vmo;
-    vmo_lock_state_t ls;
+    zx_vmo_lock_state_t ls;
     memset(&ls, 0, sizeof ls);
     ASSERT_OK(zx_vmo_create(kSize, 0, &vmo));
     EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_TRY_LOCK, 0, kSize, NULL, 0), ZX_ERR_NOT_SUPPORTED);
