@@ -16,6 +16,7 @@
 #include "kern/riscv.h"
 #include "kern/shutdown.h"
 #include "kern/string.h"
+#include "kern/ticks.h"
 #include "mm/physmap.h"
 #include "obj/channel.h"
 #include "obj/job.h"
@@ -141,6 +142,8 @@ static void init_died(struct process *p) {
 }
 
 void userboot_start(const struct dt_info *dt, const char *cmdline) {
+    // What Fuchsia's vDSO constants would carry: the rate zx_ticks_get counts at.
+    ticks_set_per_second(dt->timebase_frequency);
     if (!dt->initrd_start || dt->initrd_end <= dt->initrd_start)
         panic("userboot: no boot archive (QEMU -initrd / /chosen linux,initrd-start)");
     uint64_t alen = dt->initrd_end - dt->initrd_start;
@@ -173,15 +176,15 @@ void userboot_start(const struct dt_info *dt, const char *cmdline) {
         panic("userboot: no memory for init's thread");
 
     // The bootstrap message: header, tags, then argv = "init" + the command line words.
-    static const uint32_t tags[] = {ZXRV_HND_PROC_SELF, ZXRV_HND_VMAR_ROOT, ZXRV_HND_THREAD_SELF,
-                                    ZXRV_HND_JOB_DEFAULT, ZXRV_HND_RESOURCE_ROOT, ZXRV_HND_BOOTFS_VMO};
+    static const uint32_t tags[] = {PA_HND(PA_PROC_SELF, 0), PA_HND(PA_VMAR_ROOT, 0), PA_HND(PA_THREAD_SELF, 0),
+                                    PA_HND(PA_JOB_DEFAULT, 0), PA_HND(PA_RESOURCE, 0), PA_HND(ZXRV_PA_BOOT_ARCHIVE, 0)};
     struct object *objs[] = {&p->obj, &p->root_vmar->obj, &t->obj, &job_root()->obj, &resource_root()->obj,
                              &bootfs->obj};
     const zx_rights_t rights[] = {ZX_DEFAULT_PROCESS_RIGHTS,
                                   ZX_DEFAULT_VMAR_RIGHTS | ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE,
                                   ZX_DEFAULT_THREAD_RIGHTS,
                                   ZX_DEFAULT_JOB_RIGHTS,
-                                  ZX_RIGHT_TRANSFER | ZX_RIGHT_DUPLICATE | ZX_RIGHT_INSPECT | ZX_RIGHT_WRITE,
+                                  ZX_DEFAULT_RESOURCE_RIGHTS,
                                   (ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE)};
     const uint32_t nh = sizeof(tags) / sizeof(tags[0]);
     char args[512], console[96] = "";

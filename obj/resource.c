@@ -16,11 +16,14 @@
 //    ZX_ERR_NOT_FOUND too (Zircon's explicit check). Zircon's core-tests
 //    ExclusiveShared and SharedExclusive both expect ZX_ERR_NOT_FOUND.
 //    An exclusive region is released when its resource is destroyed.
-//  - Only MMIO children exist in this kernel: a valid kind other than MMIO
-//    (IRQ, IOPORT, SMC, SYSTEM) passes steps 1-5 like in Zircon (so an MMIO
-//    parent asked for an IRQ child still says ACCESS_DENIED, as the core-tests
-//    InvalidArgs and CreateResourceSlice expect) and is then refused with
+//  - MMIO and SYSTEM children exist in this kernel: another valid kind (IRQ,
+//    IOPORT, SMC) passes steps 1-5 like in Zircon (so an MMIO parent asked
+//    for an IRQ child still says ACCESS_DENIED, as the core-tests InvalidArgs
+//    and CreateResourceSlice expect) and is then refused with
 //    ZX_ERR_NOT_SUPPORTED where Zircon would consult that kind's allocator.
+//    SYSTEM's allocator holds [0, ZX_RSRC_SYSTEM_COUNT), as Zircon's platform
+//    code sets it up; a range outside it is ZX_ERR_NOT_FOUND, what Zircon's
+//    RegionAllocator::GetRegion says for a region it does not hold.
 //  - resource_validate_mmio (zx_vmo_create_physical) follows §13: a range the
 //    resource does not wholly cover is ZX_ERR_ACCESS_DENIED (the seed's words;
 //    Zircon's code and its CreateResourceSlice core-test say OUT_OF_RANGE).
@@ -244,8 +247,7 @@ static bool span_contains(const struct resource *r, uint64_t base, uint64_t size
     return base + (size - 1) <= hi;
 }
 
-// Zircon's validate_ranged_resource for a resource already looked up.
-static zx_status_t validate_ranged_resource(struct resource *r, uint32_t kind, uint64_t base, uint64_t size) {
+zx_status_t resource_validate_ranged(struct resource *r, uint32_t kind, uint64_t base, uint64_t size) {
     if (r->kind == ZX_RSRC_KIND_ROOT || is_ranged_root(r, kind)) {
         // The root filter covers MMIO only (as Zircon's); an empty range
         // touches nothing the filter denies.
@@ -280,12 +282,15 @@ zx_status_t resource_create(struct resource *parent, uint32_t options, uint64_t 
     if (kind >= ZX_RSRC_KIND_COUNT || kind == ZX_RSRC_KIND_ROOT || (flags & ~ZX_RSRC_FLAGS_MASK))
         return ZX_ERR_INVALID_ARGS;
     // Step 4: the range against the parent; every failure is ACCESS_DENIED.
-    if (validate_ranged_resource(parent, kind, base, size) != ZX_OK) return ZX_ERR_ACCESS_DENIED;
+    if (resource_validate_ranged(parent, kind, base, size) != ZX_OK) return ZX_ERR_ACCESS_DENIED;
     // Step 5: only a root (or ranged root) hands out or stands for exclusive ranges.
     if (!is_root_like(parent) && ((parent->flags | flags) & ZX_RSRC_FLAG_EXCLUSIVE)) return ZX_ERR_INVALID_ARGS;
-    // Step 7 (ResourceDispatcher::Create): only MMIO has an allocator here.
-    if (kind != ZX_RSRC_KIND_MMIO) return ZX_ERR_NOT_SUPPORTED;
+    // Step 7 (ResourceDispatcher::Create): only MMIO and SYSTEM have an
+    // allocator here; SYSTEM's holds [0, ZX_RSRC_SYSTEM_COUNT).
+    if (kind != ZX_RSRC_KIND_MMIO && kind != ZX_RSRC_KIND_SYSTEM) return ZX_ERR_NOT_SUPPORTED;
     if (size == 0) return ZX_ERR_INVALID_ARGS;
+    if (kind == ZX_RSRC_KIND_SYSTEM && (base >= ZX_RSRC_SYSTEM_COUNT || size > ZX_RSRC_SYSTEM_COUNT - base))
+        return ZX_ERR_NOT_FOUND;
     bool exclusive = (flags & ZX_RSRC_FLAG_EXCLUSIVE) != 0;
 
     // Check before allocating (so a conflict wins over NO_MEMORY, as in

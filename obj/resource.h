@@ -3,7 +3,9 @@
 // The root resource (kind ZX_RSRC_KIND_ROOT, base 0, size 0 = "everything")
 // is handed to init. From it (or from a "ranged root": an MMIO resource with
 // base 0 and size 0) zx_resource_create carves ranged MMIO resources, and an
-// MMIO resource can be sliced further into smaller MMIO resources. What the
+// MMIO resource can be sliced further into smaller MMIO resources. SYSTEM
+// resources cover numbers of <zircon/syscalls/resource.h>'s
+// ZX_RSRC_SYSTEM_*_BASE list (a VMEX resource is [VMEX_BASE, VMEX_BASE + 1)). What the
 // root may grant is decided by the root filter, built from the device tree's
 // MMIO resource map (platform/dt.h): only device ranges that are not
 // interrupt controllers; never RAM, the kernel, firmware, reserved memory,
@@ -81,8 +83,9 @@ bool resource_root_allows(uint64_t base, uint64_t size);
 //     fails for any reason                                 ZX_ERR_ACCESS_DENIED
 //   parent not root/ranged root and EXCLUSIVE on the
 //     parent or in the request                             ZX_ERR_INVALID_ARGS
-//   kind is valid but not MMIO (IRQ/IOPORT/SMC/SYSTEM)     ZX_ERR_NOT_SUPPORTED
+//   kind is valid but neither MMIO nor SYSTEM (IRQ/IOPORT/SMC) ZX_ERR_NOT_SUPPORTED
 //   size == 0 (Zircon's region allocator)                  ZX_ERR_INVALID_ARGS
+//   SYSTEM range not inside [0, ZX_RSRC_SYSTEM_COUNT)      ZX_ERR_NOT_FOUND
 //   shared request intersects a live EXCLUSIVE resource    ZX_ERR_NOT_FOUND
 //   EXCLUSIVE request intersects any live MMIO resource    ZX_ERR_NOT_FOUND
 //   out of memory                                          ZX_ERR_NO_MEMORY
@@ -100,6 +103,13 @@ zx_status_t resource_create(struct resource *parent, uint32_t options, uint64_t 
 //   MMIO: not wholly inside r's range widened to pages       ZX_ERR_ACCESS_DENIED
 //   MMIO: the root filter refuses the range                  ZX_ERR_ACCESS_DENIED
 zx_status_t resource_validate_mmio(struct resource *r, uint64_t paddr, uint64_t size);
+
+// Zircon's validate_ranged_resource for a resource already looked up: may r
+// grant [base, base + size) of `kind`? The root resource and a ranged root
+// of that kind may (MMIO ranges only where the root filter allows:
+// ZX_ERR_ACCESS_DENIED otherwise); another kind is ZX_ERR_WRONG_TYPE; a range
+// not inside r's (MMIO widened to pages) is ZX_ERR_OUT_OF_RANGE.
+zx_status_t resource_validate_ranged(struct resource *r, uint32_t kind, uint64_t base, uint64_t size);
 
 // ZX_INFO_RESOURCE: kind, flags, base, size and name (zeroed first).
 void resource_info(struct resource *r, zx_info_resource_t *out);

@@ -964,7 +964,7 @@ uint64_t vmo_discardable_unlocked_count(void) {
     return n;
 }
 
-zx_status_t vmo_lock(struct vmo *v, uint64_t off, uint64_t len, bool try_only, struct vmo_lock_state *out) {
+zx_status_t vmo_lock(struct vmo *v, uint64_t off, uint64_t len, bool try_only, zx_vmo_lock_state_t *out) {
     if (!v->discardable) return ZX_ERR_NOT_SUPPORTED;
     uint64_t f = op_begin(v);
     zx_status_t st = ZX_OK;
@@ -978,7 +978,7 @@ zx_status_t vmo_lock(struct vmo *v, uint64_t off, uint64_t len, bool try_only, s
         bool was = v->discarded;
         if (v->lock_count++ == 0) lru_remove(v);
         v->discarded = false;
-        if (out) *out = (struct vmo_lock_state){0, v->size, 0, was ? v->size : 0};
+        if (out) *out = (zx_vmo_lock_state_t){0, v->size, 0, was ? v->size : 0};
     }
     op_end(v, f);
     return st;

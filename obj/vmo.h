@@ -279,14 +279,8 @@ zx_status_t vmo_commit(struct vmo *v, uint64_t off, uint64_t len);
 zx_status_t vmo_decommit(struct vmo *v, uint64_t off, uint64_t len);
 zx_status_t vmo_zero(struct vmo *v, uint64_t off, uint64_t len);
 
-// Discardable VMOs (ZX_VMO_OP_LOCK / TRY_LOCK / UNLOCK). Layout of Zircon's
-// zx_vmo_lock_state_t (what ZX_VMO_OP_LOCK copies out).
-struct vmo_lock_state {
-    uint64_t offset;
-    uint64_t size;
-    uint64_t discarded_offset;
-    uint64_t discarded_size;
-};
+// Discardable VMOs (ZX_VMO_OP_LOCK / TRY_LOCK / UNLOCK). The lock state is
+// <zircon/types.h>'s zx_vmo_lock_state_t, what ZX_VMO_OP_LOCK copies out.
 // Errors, in this order: not discardable -> ZX_ERR_NOT_SUPPORTED; the range
 // is not the whole VMO (off != 0 or len != size) -> ZX_ERR_OUT_OF_RANGE;
 // lock count at UINT32_MAX -> ZX_ERR_BAD_STATE; try_only on a discarded VMO
@@ -294,7 +288,7 @@ struct vmo_lock_state {
 // VMO leaves the LRU, and *out (may be NULL) = {0, size, 0, size} if it had
 // been discarded (the discard is then forgotten: contents read as zero),
 // {0, size, 0, 0} otherwise.
-zx_status_t vmo_lock(struct vmo *v, uint64_t off, uint64_t len, bool try_only, struct vmo_lock_state *out);
+zx_status_t vmo_lock(struct vmo *v, uint64_t off, uint64_t len, bool try_only, zx_vmo_lock_state_t *out);
 // Not discardable -> ZX_ERR_NOT_SUPPORTED; range not the whole VMO ->
 // ZX_ERR_OUT_OF_RANGE; not locked -> ZX_ERR_BAD_STATE. The count drops; at
 // zero the VMO goes to the tail of the LRU (reclaimable again).

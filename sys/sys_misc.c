@@ -1,12 +1,16 @@
 // Time, sleep and the debug console (see sys/syscalls.def).
 #include "kern/console.h"
 #include "kern/sched.h"
+#include "kern/ticks.h"
 #include "kern/timer.h"
 #include "sys/syscall_decls.h"
 #include "sys/sys_util.h"
 
 // zx_time_t zx_clock_get_monotonic(void)
 zx_time_t sys_clock_get_monotonic(void) { return (zx_time_t)timer_now_ns(); }
+
+// zx_ticks_t zx_ticks_per_second(void)
+zx_ticks_t sys_ticks_per_second(void) { return (zx_ticks_t)ticks_per_second(); }
 
 // zx_status_t zx_nanosleep(zx_time_t deadline)
 zx_status_t sys_nanosleep(zx_time_t deadline) {

@@ -44,12 +44,37 @@ static zx_koid_t related_koid(struct object *o) {
 
 static size_t vmo_info_size(uint32_t topic) {
     switch (topic) {
-    case ZX_INFO_VMO_V1: return 104;
-    case ZX_INFO_VMO_V2: return 120;
-    case ZX_INFO_VMO_V3: return 128;
+    case ZX_INFO_VMO_V1: return sizeof(zx_info_vmo_v1_t);
+    case ZX_INFO_VMO_V2: return sizeof(zx_info_vmo_v2_t);
+    case ZX_INFO_VMO_V3: return sizeof(zx_info_vmo_v3_t);
     case ZX_INFO_VMO: return sizeof(zx_info_vmo_t);
     default: return 0;
     }
+}
+
+// ZX_INFO_PROCESS (zx_info_process_t) and its predecessor ZX_INFO_PROCESS_V1
+// (zx_info_process_v1_t: the same facts as three bools, no start time).
+static zx_status_t process_info(struct process *p, uint32_t topic, uptr_t buffer, size_t buffer_size,
+                                uptr_t actual, uptr_t avail) {
+    uint64_t f = spin_lock_irqsave(&p->obj.lock);
+    bool started = p->state != PROCESS_INITIAL, exited = p->state == PROCESS_DEAD;
+    int64_t return_code = exited ? p->return_code : 0;
+    zx_time_t start_time = started ? p->start_time : 0;
+    spin_unlock_irqrestore(&p->obj.lock, f);
+    if (topic == ZX_INFO_PROCESS_V1) {
+        zx_info_process_v1_t v1;
+        memset(&v1, 0, sizeof(v1));
+        v1.return_code = return_code;
+        v1.started = started;
+        v1.exited = exited;
+        return single_record(&v1, sizeof(v1), buffer, buffer_size, actual, avail);
+    }
+    zx_info_process_t info;
+    memset(&info, 0, sizeof(info));
+    info.return_code = return_code;
+    info.start_time = start_time;
+    info.flags = (started ? ZX_INFO_PROCESS_FLAG_STARTED : 0) | (exited ? ZX_INFO_PROCESS_FLAG_EXITED : 0);
+    return single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
 }
 
 // zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic, void* buffer,
@@ -64,24 +89,13 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
     if (st != ZX_OK) return st;
     zx_obj_type_t type = object_type(o);
     if (topic == ZX_INFO_HANDLE_BASIC) {
-        zx_info_handle_basic_t info = {o->koid, rights, type, related_koid(o),
-                                       type == ZX_OBJ_TYPE_VMAR ? ZX_OBJ_PROP_NONE : ZX_OBJ_PROP_WAITABLE, {0}};
+        // `reserved` is 0, as Fuchsia's sys_object_get_info writes it.
+        zx_info_handle_basic_t info = {o->koid, rights, type, related_koid(o), 0, {0}};
         st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
-    } else if (topic == ZX_INFO_PROCESS) {
-        if (type != ZX_OBJ_TYPE_PROCESS) {
-            st = ZX_ERR_WRONG_TYPE;
-        } else {
-            struct process *p = (struct process *)o;
-            zx_info_process_t info;
-            memset(&info, 0, sizeof(info));
-            uint64_t f = spin_lock_irqsave(&p->obj.lock);
-            if (p->state != PROCESS_INITIAL) info.flags |= ZX_INFO_PROCESS_FLAG_STARTED;
-            if (p->state == PROCESS_DEAD) info.flags |= ZX_INFO_PROCESS_FLAG_EXITED;
-            if (p->state == PROCESS_DEAD) info.return_code = p->return_code;
-            info.start_time = p->state != PROCESS_INITIAL ? p->start_time : 0;
-            spin_unlock_irqrestore(&p->obj.lock, f);
-            st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
-        }
+    } else if (topic == ZX_INFO_PROCESS || topic == ZX_INFO_PROCESS_V1) {
+        st = type == ZX_OBJ_TYPE_PROCESS
+                 ? process_info((struct process *)o, topic, buffer, buffer_size, actual, avail)
+                 : ZX_ERR_WRONG_TYPE;
     } else if (vmo_info_size(topic)) {
         if (type != ZX_OBJ_TYPE_VMO) {
             st = ZX_ERR_WRONG_TYPE;

@@ -1,5 +1,8 @@
 // zx_vmo_* (see sys/syscalls.def; the seed page for zx_vmo_create).
+#include <zircon/syscalls/resource.h>
+
 #include "kern/thread.h"
+#include "obj/resource.h"
 #include "obj/vmar.h"
 #include "obj/vmo.h"
 #include "sys/syscall_decls.h"
@@ -203,7 +206,7 @@ zx_status_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, u
         }
         // As Zircon (VmObjectDispatcher::RangeOp): lock first (not discardable,
         // range, ...), then the lock-state buffer; a bad buffer undoes the lock.
-        struct vmo_lock_state ls;
+        zx_vmo_lock_state_t ls;
         st = vmo_lock(v, offset, size, op == ZX_VMO_OP_TRY_LOCK, &ls);
         if (st == ZX_OK && op == ZX_VMO_OP_LOCK &&
             (buffer_size < sizeof(ls) || copy_to_user(buffer, &ls, sizeof(ls)) != ZX_OK)) {
@@ -290,26 +293,35 @@ zx_status_t sys_vmo_get_size(zx_handle_t handle, uptr_t size) {
 }
 
 // zx_status_t zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, zx_handle_t* out)
-// vmex may be ZX_HANDLE_INVALID: the job policy ZX_POL_AMBIENT_MARK_VMO_EXEC
-// (allowed by default, and no job here denies it yet) then stands in for it.
+// As Fuchsia's sys_vmo_replace_as_executable: vmex must be a VMEX resource, a
+// ZX_RSRC_KIND_SYSTEM resource covering ZX_RSRC_SYSTEM_VMEX_BASE (or the root
+// resource); ZX_HANDLE_INVALID stands for one where the job policy
+// ZX_POL_AMBIENT_MARK_VMO_EXEC allows it. Once `handle` names an object it is
+// consumed, whatever happens: not a VMO is ZX_ERR_BAD_HANDLE, then vmex's
+// error (a non-resource ZX_ERR_WRONG_TYPE, another SYSTEM resource
+// ZX_ERR_OUT_OF_RANGE, another kind ZX_ERR_WRONG_TYPE) is returned.
 zx_status_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, uptr_t out) {
+    zx_status_t vmex_st;
     if (vmex != ZX_HANDLE_INVALID) {
         struct object *r;
-        zx_status_t st = sys_get(vmex, ZX_OBJ_TYPE_RESOURCE, 0, &r, 0);
-        if (st != ZX_OK) {
-            handle_close(sys_handles(), handle);  // replace consumes the handle
-            return st;
+        vmex_st = sys_get(vmex, ZX_OBJ_TYPE_RESOURCE, 0, &r, 0);
+        if (vmex_st == ZX_OK) {
+            vmex_st = resource_validate_ranged((struct resource *)r, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1);
+            object_unref(r);
         }
-        object_unref(r);
+    } else {
+        vmex_st = sys_check_policy(ZX_POL_AMBIENT_MARK_VMO_EXEC);
     }
     struct object *o;
     zx_rights_t have;
-    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_VMO, 0, &o, &have);
-    if (st != ZX_OK) {
-        if (st != ZX_ERR_BAD_HANDLE) handle_close(sys_handles(), handle);  // consumed, as in Zircon
-        return st;
-    }
+    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_NONE, 0, &o, &have);
+    if (st != ZX_OK) return st;
+    bool is_vmo = object_type(o) == ZX_OBJ_TYPE_VMO;
     object_unref(o);
+    if (!is_vmo || vmex_st != ZX_OK) {
+        handle_close(sys_handles(), handle);
+        return is_vmo ? vmex_st : ZX_ERR_BAD_HANDLE;
+    }
     zx_handle_t nh;
     st = handle_replace(sys_handles(), handle, have | ZX_RIGHT_EXECUTE, &nh);
     if (st != ZX_OK) return st;

@@ -133,6 +133,10 @@ def qemu_cases():
                            expect=[r"init: \d+ files", r"zxrv: init exited with 0"]))
     cases.append(qemu_case("qemu-user-hello-exit-status", append="init.run=child exit 42", status=42,
                            expect=[r"init: child exited with 42"]))
+    # Another timebase (sifive_u: 1 MHz, virt: 10 MHz): zx_ticks_per_second follows the device tree.
+    cases.append(qemu_case("qemu-user-abi-test-sifive_u", machine="sifive_u", smp=2, mem="1G",
+                           append="init.run=abi-test", semihosting=True,
+                           expect=user_ok + [r"timebase:\s+1000000 Hz", r"init: abi-test exited with 0"]))
     cases.append(qemu_case("qemu-user-tests-smp4-sifive_u", machine="sifive_u", smp=4, mem="1G",
                            append="init.run=process-test", semihosting=True,
                            expect=user_ok + [r"init: process-test exited with 0"], timeout=120))
@@ -148,7 +152,7 @@ def qemu_cases():
 
 
 USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
-              "launch-test", "policy-test", "futex-test")
+              "launch-test", "policy-test", "futex-test", "abi-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource")
 

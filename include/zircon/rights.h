@@ -1,5 +1,6 @@
-// Zircon handle rights. Values from zircon/system/public/zircon/rights.h
-// (zircon-abi.md §2).
+// Zircon handle rights. Names and values from Fuchsia's
+// zircon/system/public/zircon/rights.h (misttech/mist-os @805bafa;
+// zircon-abi.md §2).
 #ifndef SYSROOT_ZIRCON_RIGHTS_H_
 #define SYSROOT_ZIRCON_RIGHTS_H_
 
@@ -42,8 +43,7 @@ typedef uint32_t zx_rights_t;
 
 #define ZX_DEFAULT_VMO_RIGHTS \
     (ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHTS_PROPERTY | ZX_RIGHT_MAP | ZX_RIGHT_SIGNAL)
-#define ZX_DEFAULT_RESOURCE_RIGHTS \
-    (ZX_RIGHT_TRANSFER | ZX_RIGHT_DUPLICATE | ZX_RIGHT_INSPECT | ZX_RIGHT_WRITE | ZX_RIGHT_GET_PROPERTY)
+#define ZX_DEFAULT_RESOURCE_RIGHTS (ZX_RIGHT_TRANSFER | ZX_RIGHT_DUPLICATE | ZX_RIGHT_WRITE | ZX_RIGHT_INSPECT)
 
 #define ZX_DEFAULT_CHANNEL_RIGHTS \
     ((ZX_RIGHTS_BASIC & (~ZX_RIGHT_DUPLICATE)) | ZX_RIGHTS_IO | ZX_RIGHT_SIGNAL | ZX_RIGHT_SIGNAL_PEER)

@@ -2,6 +2,7 @@
 #ifndef SYSROOT_ZIRCON_SYSCALLS_H_
 #define SYSROOT_ZIRCON_SYSCALLS_H_
 
+#include <zircon/compiler.h>
 #include <zircon/errors.h>
 #include <zircon/rights.h>
 #include <zircon/types.h>

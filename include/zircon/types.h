@@ -1,30 +1,42 @@
-// Zircon basic types (subset grows with the implemented calls).
-// Widths from zircon/system/public/zircon/types.h (zircon-abi.md §10).
+// Zircon basic types (the subset grows with the implemented calls). Names and
+// values from Fuchsia's zircon/system/public/zircon/types.h
+// (chenhunghan/fuchsia-mirror @2762750a, misttech/mist-os; zircon-abi.md §3-7,
+// §10). Time types live in <zircon/time.h>, page sizes in <zircon/limits.h>,
+// resource kinds in <zircon/syscalls/resource.h>, as in Fuchsia.
 #ifndef SYSROOT_ZIRCON_TYPES_H_
 #define SYSROOT_ZIRCON_TYPES_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <zircon/compiler.h>
 #include <zircon/errors.h>
+#include <zircon/limits.h>
 #include <zircon/rights.h>
+#include <zircon/time.h>
+
+__BEGIN_CDECLS
 
 typedef int32_t zx_status_t;
 typedef uint32_t zx_handle_t;
 typedef uint32_t zx_signals_t;
 typedef uint32_t zx_obj_type_t;
-typedef uint64_t zx_koid_t;
 typedef uintptr_t zx_paddr_t;
 typedef uintptr_t zx_vaddr_t;
+typedef uintptr_t zx_gpaddr_t;
 typedef uint64_t zx_off_t;
-typedef int64_t zx_time_t;
-typedef int64_t zx_duration_t;
-typedef int64_t zx_ticks_t;
-
 typedef uint32_t zx_vm_option_t;
-typedef uint32_t zx_rsrc_kind_t;
-typedef uint32_t zx_rsrc_flags_t;
-typedef uint32_t zx_object_info_topic_t;
-typedef uint32_t zx_policy_t;
+
+// Clock ids.
+typedef uint32_t zx_clock_t;
+#define ZX_CLOCK_MONOTONIC ((zx_clock_t)0)
+#define ZX_CLOCK_BOOT ((zx_clock_t)1)
+
+// Kernel object ids use 63 bits; the first 1024 are reserved.
+typedef uint64_t zx_koid_t;
+#define ZX_KOID_INVALID ((uint64_t)0)
+#define ZX_KOID_KERNEL ((uint64_t)1)
+#define ZX_KOID_FIRST ((uint64_t)1024)
 
 // Futexes (zircon-abi.md §15.5): an int, 4-byte aligned. User C code sees
 // an atomic_int, as in Fuchsia's <zircon/types.h>; the kernel (and C++)
@@ -41,7 +53,6 @@ typedef int zx_futex_storage_t;
 #define ZX_KOID_INVALID ((uint64_t)0)
 #define ZX_HANDLE_INVALID ((zx_handle_t)0)
 #define ZX_HANDLE_FIXED_BITS_MASK ((zx_handle_t)0x3)
-#define ZX_TIME_INFINITE INT64_MAX
 #define ZX_MAX_NAME_LEN ((size_t)32u)
 
 // Object types (zx_obj_type_t).
@@ -127,6 +138,24 @@ typedef int zx_futex_storage_t;
 #define ZX_VMO_OP_ALWAYS_NEED 13u
 #define ZX_VMO_OP_PREFETCH 14u
 
+// The buffer of zx_vmo_op_range() with ZX_VMO_OP_LOCK: the locked range, and
+// the part of it that had been discarded before the lock (0, 0 if none).
+typedef struct zx_vmo_lock_state {
+    uint64_t offset;
+    uint64_t size;
+    uint64_t discarded_offset;
+    uint64_t discarded_size;
+} zx_vmo_lock_state_t;
+
+// zx_vmar_op_range operations (each the same number as its ZX_VMO_OP_*).
+#define ZX_VMAR_OP_COMMIT ((uint32_t)1u)
+#define ZX_VMAR_OP_DECOMMIT ((uint32_t)2u)
+#define ZX_VMAR_OP_MAP_RANGE ((uint32_t)3u)
+#define ZX_VMAR_OP_ZERO ((uint32_t)10u)
+#define ZX_VMAR_OP_DONT_NEED ((uint32_t)12u)
+#define ZX_VMAR_OP_ALWAYS_NEED ((uint32_t)13u)
+#define ZX_VMAR_OP_PREFETCH ((uint32_t)14u)
+
 // zx_vmo_create_child options.
 #define ZX_VMO_CHILD_SNAPSHOT ((uint32_t)1u << 0)
 #define ZX_VMO_CHILD_RESIZABLE ((uint32_t)1u << 2)
@@ -189,5 +218,7 @@ typedef int zx_futex_storage_t;
 #define ZX_VM_ALIGN_1GB ((zx_vm_option_t)30u << ZX_VM_ALIGN_BASE)
 #define ZX_VM_ALIGN_2GB ((zx_vm_option_t)31u << ZX_VM_ALIGN_BASE)
 #define ZX_VM_ALIGN_4GB ((zx_vm_option_t)32u << ZX_VM_ALIGN_BASE)
+
+__END_CDECLS
 
 #endif  // SYSROOT_ZIRCON_TYPES_H_

@@ -36,7 +36,10 @@ TEST_CASE(BasicActions) {
     zx_info_handle_basic_t hb;
     ASSERT_OK(zx_object_get_info(r, ZX_INFO_HANDLE_BASIC, &hb, sizeof hb, NULL, NULL));
     EXPECT_EQ(hb.type, ZX_OBJ_TYPE_RESOURCE);
-    EXPECT_EQ(hb.rights, ZX_DEFAULT_RESOURCE_RIGHTS);
+    // TRANSFER | DUPLICATE | WRITE | INSPECT: ZX_DEFAULT_RESOURCE_RIGHTS in Fuchsia's
+    // zircon/system/public/zircon/rights.h (misttech/mist-os), which
+    // ResourceDispatcher::Create gives. The literal, so a wrong macro fails here.
+    EXPECT_EQ(hb.rights, 0x800b);
     EXPECT_OK(zx_handle_duplicate(r, ZX_RIGHT_SAME_RIGHTS, &dup));
     EXPECT_OK(zx_handle_close(dup));
     EXPECT_OK(zx_handle_close(r));
@@ -155,20 +158,70 @@ TEST_CASE(VmoCreationUnaligned) {
     zx_handle_close(r);
 }
 
-// VmoReplaceAsExecutable: a physical VMO's handle already carries EXECUTE (seed
-// 001); replace_as_executable keeps it and consumes the old handle.
-TEST_CASE(VmoReplaceAsExecutable) {
-    zx_handle_t r, vmo, x;
-    ASSERT_OK(mmio(root, 0, VIRTIO_BASE, 0x1000, &r));
-    ASSERT_OK(zx_vmo_create_physical(r, VIRTIO_BASE, 0x1000, &vmo));
-    ASSERT_OK(zx_vmo_replace_as_executable(vmo, ZX_HANDLE_INVALID, &x));
+static zx_rights_t rights_of(zx_handle_t h) {
     zx_info_handle_basic_t hb;
-    ASSERT_OK(zx_object_get_info(x, ZX_INFO_HANDLE_BASIC, &hb, sizeof hb, NULL, NULL));
-    EXPECT_TRUE(hb.rights & ZX_RIGHT_EXECUTE);
+    if (zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &hb, sizeof hb, NULL, NULL) != ZX_OK) return 0;
+    return hb.rights;
+}
+
+// VmoReplaceAsExecutable, Zircon's steps: a VMEX resource (SYSTEM, base
+// ZX_RSRC_SYSTEM_VMEX_BASE, size 1; made here from the root resource, which
+// stands for Zircon's system resource) marks a READ-only duplicate
+// executable, so does ZX_HANDLE_INVALID (ambient policy), and a VMO as vmex
+// is ZX_ERR_WRONG_TYPE. Then, Zircon's code (vmo.cc) beyond the core-test: a
+// SYSTEM resource for another purpose (DEBUG) or an MMIO resource is refused
+// too, and the handle is consumed in every case; a physical VMO's handle
+// already carries EXECUTE (seed 001) and keeps it.
+TEST_CASE(VmoReplaceAsExecutable) {
+    zx_handle_t vmex, vmo, vmo2, vmo3;
+    ASSERT_OK(zx_vmo_create(zx_system_get_page_size(), 0, &vmo));
+    ASSERT_OK(zx_resource_create(root, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1, NULL, 0, &vmex));
+    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ, &vmo2));
+    ASSERT_OK(zx_vmo_replace_as_executable(vmo2, vmex, &vmo3));
+    EXPECT_EQ(rights_of(vmo3), ZX_RIGHT_READ | ZX_RIGHT_EXECUTE);
+    zx_handle_close(vmo3);
+
+    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ, &vmo2));
+    ASSERT_OK(zx_vmo_replace_as_executable(vmo2, ZX_HANDLE_INVALID, &vmo3));
+    EXPECT_EQ(rights_of(vmo3), ZX_RIGHT_READ | ZX_RIGHT_EXECUTE);
+    zx_handle_close(vmo3);
+
+    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ, &vmo2));
+    EXPECT_STATUS(zx_vmo_replace_as_executable(vmo2, vmo, &vmo3), ZX_ERR_WRONG_TYPE);
+    EXPECT_EQ(rights_of(vmo2), 0);  // consumed
+
+    zx_handle_t debug, mmio_r;
+    ASSERT_OK(zx_resource_create(root, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_DEBUG_BASE, 1, NULL, 0, &debug));
+    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ, &vmo2));
+    EXPECT_STATUS(zx_vmo_replace_as_executable(vmo2, debug, &vmo3), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_EQ(rights_of(vmo2), 0);
+    ASSERT_OK(mmio(root, 0, VIRTIO_BASE, 0x1000, &mmio_r));
+    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ, &vmo2));
+    EXPECT_STATUS(zx_vmo_replace_as_executable(vmo2, mmio_r, &vmo3), ZX_ERR_WRONG_TYPE);
+    EXPECT_EQ(rights_of(vmo2), 0);
+    // The root resource stands for any kind.
+    ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ, &vmo2));
+    ASSERT_OK(zx_vmo_replace_as_executable(vmo2, root, &vmo3));
+    EXPECT_EQ(rights_of(vmo3), ZX_RIGHT_READ | ZX_RIGHT_EXECUTE);
+    zx_handle_close(vmo3);
+    // Not a VMO: BAD_HANDLE, and the handle is gone.
+    zx_handle_t dup_r;
+    ASSERT_OK(zx_handle_duplicate(debug, ZX_RIGHT_SAME_RIGHTS, &dup_r));
+    EXPECT_STATUS(zx_vmo_replace_as_executable(dup_r, vmex, &vmo3), ZX_ERR_BAD_HANDLE);
+    EXPECT_EQ(rights_of(dup_r), 0);
+
+    zx_handle_t phys, x;
+    ASSERT_OK(zx_vmo_create_physical(mmio_r, VIRTIO_BASE, 0x1000, &phys));
+    EXPECT_TRUE(rights_of(phys) & ZX_RIGHT_EXECUTE);
+    ASSERT_OK(zx_vmo_replace_as_executable(phys, vmex, &x));
+    EXPECT_TRUE(rights_of(x) & ZX_RIGHT_EXECUTE);
     uint64_t size;
-    EXPECT_STATUS(zx_vmo_get_size(vmo, &size), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_get_size(phys, &size), ZX_ERR_BAD_HANDLE);
     zx_handle_close(x);
-    zx_handle_close(r);
+    zx_handle_close(mmio_r);
+    zx_handle_close(debug);
+    zx_handle_close(vmex);
+    zx_handle_close(vmo);
 }
 
 int main(int argc, char **argv) {

@@ -31,15 +31,6 @@ static zx_info_resource_t console_info;
 #define KERNEL_ADDR 0xffffffff80200000ull
 #define UNMAPPED_USER_ADDR 0x3000000000ull
 
-// Zircon's zx_vmo_lock_state_t (not in our headers).
-typedef struct {
-    uint64_t offset;
-    uint64_t size;
-    uint64_t discarded_offset;
-    uint64_t discarded_size;
-    uint64_t lock_count;
-} vmo_lock_state_t;
-
 static zx_rights_t rights_of(zx_handle_t h) {
     zx_info_handle_basic_t info;
     if (zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) != ZX_OK) return 0;
@@ -47,7 +38,7 @@ static zx_rights_t rights_of(zx_handle_t h) {
 }
 
 // Probes. The child is this program started as "<name> --probe PROBE" with a
-// progress VMO (tag ZXRV_HND_USER0): it records each step it reaches there
+// progress VMO (tag PA_HND(PA_USER0, 0)): it records each step it reaches there
 // (probe_step), so the parent can tell where it stopped. A step that fails
 // ends the child with 10 + the step; the access that must fault is step
 // PROBE_ACCESS, and a child that survives it records PROBE_SURVIVED and exits
@@ -136,7 +127,7 @@ static int probe_perms(uint32_t perms, uint32_t protect, bool read_first, bool w
 }
 
 static int probe_main(const char *name) {
-    probe_progress = zx_take_startup_handle(ZXRV_HND_USER0);
+    probe_progress = zx_take_startup_handle(PA_HND(PA_USER0, 0));
     if (probe_progress == ZX_HANDLE_INVALID) return 2;
     if (!strcmp(name, "past-end-read")) return probe_past_end(false);
     if (!strcmp(name, "past-end-write")) return probe_past_end(true);
@@ -167,7 +158,7 @@ static void expect_probe_faults(const char *name, const char *file, int line) {
     if (elf && zx_vmo_create(PAGE, 0, &progress) == ZX_OK &&
         zx_handle_duplicate(progress, ZX_RIGHT_SAME_RIGHTS, &dup) == ZX_OK) {
         const char *argv[] = {self_name, "--probe", name};
-        const uint32_t tag = ZXRV_HND_USER0;
+        const uint32_t tag = PA_HND(PA_USER0, 0);
         if (zxrv_launch(zx_job_default(), self_name, elf, len, 3, argv, &tag, &dup, 1, &proc) == ZX_OK) {
             rc = zxrv_wait_exit(proc);
             zx_handle_close(proc);
@@ -1246,7 +1237,7 @@ TEST_CASE(OpOutOfBounds) {
     zx_handle_close(none);
     zx_handle_close(vmo);
     ASSERT_OK(zx_vmo_create(PAGE, ZX_VMO_DISCARDABLE, &vmo));
-    vmo_lock_state_t ls;
+    zx_vmo_lock_state_t ls;
     memset(&ls, 0, sizeof ls);
     EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, kOpSize, &ls, sizeof ls), ZX_ERR_OUT_OF_RANGE);
     EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_TRY_LOCK, 0, kOpSize, NULL, 0), ZX_ERR_OUT_OF_RANGE);
@@ -1356,7 +1347,7 @@ TEST_CASE(Discardable) {
     zx_info_vmo_t info;
     EXPECT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof info, NULL, NULL));
     EXPECT_NE(info.flags & ZX_INFO_VMO_DISCARDABLE, 0);
-    vmo_lock_state_t ls;
+    zx_vmo_lock_state_t ls;
     memset(&ls, 0, sizeof ls);
     EXPECT_OK(zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, kSize, &ls, sizeof ls));
     static uint8_t buf[3 * 4096], comp[3 * 4096];
@@ -1400,7 +1391,7 @@ TEST_CASE(Discardable) {
 TEST_CASE(LockUnlock) {
     const size_t kSize = 3 * PAGE;
     zx_handle_t vmo;
-    vmo_lock_state_t ls;
+    zx_vmo_lock_state_t ls;
     memset(&ls, 0, sizeof ls);
     ASSERT_OK(zx_vmo_create(kSize, 0, &vmo));
     EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_TRY_LOCK, 0, kSize, NULL, 0), ZX_ERR_NOT_SUPPORTED);
@@ -1501,7 +1492,7 @@ TEST_CASE(Prefetch) {
 int main(int argc, char **argv) {
     if (argc > 0 && argv[0][0]) self_name = argv[0];
     if (argc == 3 && !strcmp(argv[1], "--probe")) return probe_main(argv[2]);
-    console = zx_take_startup_handle(ZXRV_HND_CONSOLE_MMIO);
+    console = zx_take_startup_handle(PA_HND(ZXRV_PA_CONSOLE_MMIO, 0));
     if (console != ZX_HANDLE_INVALID &&
         zx_object_get_info(console, ZX_INFO_RESOURCE, &console_info, sizeof console_info, NULL, NULL) != ZX_OK)
         return 1;

@@ -123,6 +123,11 @@ TEST_CASE(error_wrong_type) {
     EXPECT_STATUS(zx_vmo_create_physical(zx_job_default(), uart_page, 4096, &vmo), ZX_ERR_WRONG_TYPE);
     zx_handle_close(not_rsrc);
     EXPECT_STATUS(zx_vmo_create_physical(not_rsrc, uart_page, 4096, &vmo), ZX_ERR_BAD_HANDLE);
+    // A resource of another kind (zircon-abi.md §13: WRONG_TYPE, as Zircon's code).
+    zx_handle_t sys;
+    ASSERT_OK(zx_resource_create(root, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1, NULL, 0, &sys));
+    EXPECT_STATUS(zx_vmo_create_physical(sys, uart_page, 4096, &vmo), ZX_ERR_WRONG_TYPE);
+    zx_handle_close(sys);
 }
 
 // "ZER_ERR_ACCESS_DENIED resource does not grant access to the requested range of memory."
@@ -159,7 +164,7 @@ TEST_CASE(error_out_of_range) {
 
 int main(int argc, char **argv) {
     root = zxrv_root_resource();
-    uart = zx_take_startup_handle(ZXRV_HND_CONSOLE_MMIO);
+    uart = zx_take_startup_handle(PA_HND(ZXRV_PA_CONSOLE_MMIO, 0));
     if (root == ZX_HANDLE_INVALID || uart == ZX_HANDLE_INVALID ||
         zx_object_get_info(uart, ZX_INFO_RESOURCE, &uart_info, sizeof uart_info, NULL, NULL) != ZX_OK) {
         printf("vmo-create-physical: needs the root and console resources from init\n");

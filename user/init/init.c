@@ -1,13 +1,15 @@
 // init: the first user process.
 //
 // The kernel starts it (<zxrv/bootstrap.h>) with argv = "init" + the kernel
-// command line words and the handles JOB_DEFAULT (root job), RESOURCE_ROOT
-// and BOOTFS_VMO (the boot archive: cpio "newc", read with zx_vmo_read).
+// command line words and the handles PA_JOB_DEFAULT (root job), PA_RESOURCE
+// (root resource) and ZXRV_PA_BOOT_ARCHIVE (the boot archive: cpio "newc",
+// read with zx_vmo_read), each with PA_HND argument 0.
 //
 // With a word init.run=NAME, init starts the archive's file NAME with
 // argv = NAME + every word after that one, and with duplicates of the root
-// job (JOB_DEFAULT), the root resource (RESOURCE_ROOT) and the boot archive
-// (BOOTFS_VMO); waits for it to terminate; prints "init: NAME exited with N"
+// job (PA_JOB_DEFAULT), the root resource (PA_RESOURCE), the boot archive
+// (ZXRV_PA_BOOT_ARCHIVE) and its console MMIO resource (ZXRV_PA_CONSOLE_MMIO);
+// waits for it to terminate; prints "init: NAME exited with N"
 // and exits with N (the kernel then powers off with it as the status).
 // Without init.run=, it prints a banner and the archive's file list, and
 // exits 0. Exit codes of its own: 1 bad archive or missing handle,
@@ -131,8 +133,8 @@ static void make_console_resource(zx_handle_t root, int argc, char **argv) {
 static int dup_handles(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, zx_handle_t *out,
                        uint32_t *tags, uint32_t *out_n) {
     const zx_handle_t src[4] = {job, resource, bootfs, console_rsrc};
-    const uint32_t src_tags[4] = {ZXRV_HND_JOB_DEFAULT, ZXRV_HND_RESOURCE_ROOT, ZXRV_HND_BOOTFS_VMO,
-                                  ZXRV_HND_CONSOLE_MMIO};
+    const uint32_t src_tags[4] = {PA_HND(PA_JOB_DEFAULT, 0), PA_HND(PA_RESOURCE, 0), PA_HND(ZXRV_PA_BOOT_ARCHIVE, 0),
+                                  PA_HND(ZXRV_PA_CONSOLE_MMIO, 0)};
     uint32_t n = 0;
     for (int i = 0; i < 4; i++) {
         if (src[i] == ZX_HANDLE_INVALID)
@@ -252,8 +254,8 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
 
 int main(int argc, char **argv) {
     zx_handle_t job = zx_job_default();
-    zx_handle_t resource = zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT);
-    zx_handle_t bootfs = zx_take_startup_handle(ZXRV_HND_BOOTFS_VMO);
+    zx_handle_t resource = zx_take_startup_handle(PA_HND(PA_RESOURCE, 0));
+    zx_handle_t bootfs = zx_take_startup_handle(PA_HND(ZXRV_PA_BOOT_ARCHIVE, 0));
     if (resource != ZX_HANDLE_INVALID) make_console_resource(resource, argc, argv);
     warm_up();
 
@@ -267,11 +269,11 @@ int main(int argc, char **argv) {
     if (run_at < 0)
         printf("init: zxrv user space is up (%d boot arguments)\n", argc > 0 ? argc - 1 : 0);
     if (job == ZX_HANDLE_INVALID)
-        printf("init: warning: no root job handle (JOB_DEFAULT)\n");
+        printf("init: warning: no root job handle (PA_JOB_DEFAULT)\n");
     if (resource == ZX_HANDLE_INVALID)
-        printf("init: warning: no root resource handle (RESOURCE_ROOT)\n");
+        printf("init: warning: no root resource handle (PA_RESOURCE)\n");
     if (bootfs == ZX_HANDLE_INVALID) {
-        printf("init: no boot archive handle (BOOTFS_VMO)\n");
+        printf("init: no boot archive handle (ZXRV_PA_BOOT_ARCHIVE)\n");
         return 1;
     }
     uint64_t size = 0;

@@ -166,9 +166,9 @@ zx_status_t zxrv_launch(zx_handle_t job, const char *name, const void *elf, size
         st = ZX_ERR_NO_MEMORY;
         goto fail;
     }
-    all_tags[0] = ZXRV_HND_PROC_SELF;
-    all_tags[1] = ZXRV_HND_VMAR_ROOT;
-    all_tags[2] = ZXRV_HND_THREAD_SELF;
+    all_tags[0] = PA_HND(PA_PROC_SELF, 0);
+    all_tags[1] = PA_HND(PA_VMAR_ROOT, 0);
+    all_tags[2] = PA_HND(PA_THREAD_SELF, 0);
     if (nhandles > 0)
         memcpy(all_tags + FIXED_HANDLES, tags, nhandles * sizeof *tags);
     st = zxrv_bootstrap_encode(msg, msg_len, (uint32_t)argc, argv, all_tags, total, &msg_len);

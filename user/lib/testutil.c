@@ -10,13 +10,13 @@
 
 zx_handle_t zxrv_bootfs_vmo(void) {
     static zx_handle_t h = ZX_HANDLE_INVALID;
-    if (h == ZX_HANDLE_INVALID) h = zx_take_startup_handle(ZXRV_HND_BOOTFS_VMO);
+    if (h == ZX_HANDLE_INVALID) h = zx_take_startup_handle(PA_HND(ZXRV_PA_BOOT_ARCHIVE, 0));
     return h;
 }
 
 zx_handle_t zxrv_root_resource(void) {
     static zx_handle_t h = ZX_HANDLE_INVALID;
-    if (h == ZX_HANDLE_INVALID) h = zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT);
+    if (h == ZX_HANDLE_INVALID) h = zx_take_startup_handle(PA_HND(PA_RESOURCE, 0));
     return h;
 }
 

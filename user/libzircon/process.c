@@ -1,12 +1,14 @@
 // <zircon/process.h>: the handles a process received at start.
 //
-// crt0 hands over the bootstrap message's handles once, before main. The
-// runtime keeps the first handle of each of PROC_SELF, VMAR_ROOT,
-// THREAD_SELF and JOB_DEFAULT for the zx_*_self()/zx_job_default() getters
-// (the process must not close those); every other handle sits in a table
-// until zx_take_startup_handle() hands it, once, to its new owner.
+// crt0 hands over the bootstrap message's handles once, before main. As
+// Fuchsia's runtime does, the first handle of each of the types PA_PROC_SELF,
+// PA_VMAR_ROOT, PA_THREAD_SELF and PA_JOB_DEFAULT (whatever the PA_HND
+// argument) is kept for the zx_*_self()/zx_job_default() getters (the process
+// must not close those); every other handle sits in a table until
+// zx_take_startup_handle() hands it, once, to its new owner.
 // Single-threaded: only the first thread exists while these are used.
 #include <zircon/process.h>
+#include <zircon/processargs.h>
 #include <zxrv/bootstrap.h>
 
 #include "startup.h"
@@ -28,11 +30,11 @@ void __zxrv_startup_handles_set(const zx_handle_t *handles, const uint32_t *tags
         n = ZXRV_BOOTSTRAP_MAX_HANDLES;  // crt0 checked; never trust the caller
     for (uint32_t i = 0; i < n; i++) {
         int kept = 0;
-        switch (tags[i]) {
-        case ZXRV_HND_PROC_SELF: kept = keep(&proc_self, handles[i]); break;
-        case ZXRV_HND_VMAR_ROOT: kept = keep(&vmar_root, handles[i]); break;
-        case ZXRV_HND_THREAD_SELF: kept = keep(&thread_self, handles[i]); break;
-        case ZXRV_HND_JOB_DEFAULT: kept = keep(&job_default, handles[i]); break;
+        switch (PA_HND_TYPE(tags[i])) {
+        case PA_PROC_SELF: kept = keep(&proc_self, handles[i]); break;
+        case PA_VMAR_ROOT: kept = keep(&vmar_root, handles[i]); break;
+        case PA_THREAD_SELF: kept = keep(&thread_self, handles[i]); break;
+        case PA_JOB_DEFAULT: kept = keep(&job_default, handles[i]); break;
         default: break;
         }
         if (!kept) {
@@ -59,9 +61,9 @@ zx_handle_t zx_job_default(void) {
     return job_default;
 }
 
-zx_handle_t zx_take_startup_handle(uint32_t tag) {
+zx_handle_t zx_take_startup_handle(uint32_t hnd_info) {
     for (uint32_t i = 0; i < table_count; i++) {
-        if (table_tags[i] == tag && table_handles[i] != ZX_HANDLE_INVALID) {
+        if (table_tags[i] == hnd_info && table_handles[i] != ZX_HANDLE_INVALID) {
             zx_handle_t h = table_handles[i];
             table_handles[i] = ZX_HANDLE_INVALID;
             return h;
@@ -69,3 +71,9 @@ zx_handle_t zx_take_startup_handle(uint32_t tag) {
     }
     return ZX_HANDLE_INVALID;
 }
+
+// The _zx_ names of <zircon/process.h>, as Fuchsia's has them.
+zx_handle_t _zx_process_self(void) __attribute__((alias("zx_process_self")));
+zx_handle_t _zx_vmar_root_self(void) __attribute__((alias("zx_vmar_root_self")));
+zx_handle_t _zx_thread_self(void) __attribute__((alias("zx_thread_self")));
+zx_handle_t _zx_job_default(void) __attribute__((alias("zx_job_default")));

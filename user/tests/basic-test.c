@@ -54,14 +54,14 @@ TEST_CASE(startup_handles) {
     EXPECT_EQ(type_of(zx_thread_self()), ZX_OBJ_TYPE_THREAD);
     EXPECT_EQ(type_of(zx_job_default()), ZX_OBJ_TYPE_JOB);  // init passes the root job
     // The runtime keeps these; they are not in the take table.
-    EXPECT_EQ(zx_take_startup_handle(ZXRV_HND_PROC_SELF), ZX_HANDLE_INVALID);
+    EXPECT_EQ(zx_take_startup_handle(PA_HND(PA_PROC_SELF, 0)), ZX_HANDLE_INVALID);
     EXPECT_EQ(zx_take_startup_handle(0xdeadu), ZX_HANDLE_INVALID);
 }
 
 TEST_CASE(take_startup_handle_once) {
-    zx_handle_t r = zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT);  // init passes it
+    zx_handle_t r = zx_take_startup_handle(PA_HND(PA_RESOURCE, 0));  // init passes it
     EXPECT_EQ(type_of(r), ZX_OBJ_TYPE_RESOURCE);
-    EXPECT_EQ(zx_take_startup_handle(ZXRV_HND_RESOURCE_ROOT), ZX_HANDLE_INVALID);
+    EXPECT_EQ(zx_take_startup_handle(PA_HND(PA_RESOURCE, 0)), ZX_HANDLE_INVALID);
     EXPECT_OK(zx_handle_close(r));
 }
 

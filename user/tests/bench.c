@@ -112,7 +112,7 @@ int main(void) {
     zx_handle_close(child);
     zx_handle_close(vmo);
 
-    zx_handle_t rsrc = zx_take_startup_handle(ZXRV_HND_CONSOLE_MMIO);
+    zx_handle_t rsrc = zx_take_startup_handle(PA_HND(ZXRV_PA_CONSOLE_MMIO, 0));
     zx_info_resource_t ri;
     if (rsrc != ZX_HANDLE_INVALID && zx_object_get_info(rsrc, ZX_INFO_RESOURCE, &ri, sizeof ri, NULL, NULL) == ZX_OK) {
         t0 = instret();

@@ -6,6 +6,8 @@
 //   child sleep      sleep forever in the kernel (for zx_task_kill)
 //   child vmo        return the status of zx_vmo_create (for job policies)
 //   child futex      wait in a futex forever (for zx_task_kill)
+//   child exec       return the status of zx_vmo_replace_as_executable with
+//                    vmex ZX_HANDLE_INVALID (ZX_POL_AMBIENT_MARK_VMO_EXEC)
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls.h>
@@ -34,6 +36,12 @@ int main(int argc, char **argv) {
         static zx_futex_t f;
         zx_futex_wait(&f, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
         return 103;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "exec")) {
+        zx_handle_t vmo, x;
+        if (zx_vmo_create(4096, 0, &vmo) != ZX_OK) return 104;
+        zx_status_t st = zx_vmo_replace_as_executable(vmo, ZX_HANDLE_INVALID, &x);
+        return st == ZX_OK ? 0 : -st;
     }
     if (argc >= 2 && !strcmp(argv[1], "sleep")) {
         zx_nanosleep(ZX_TIME_INFINITE);

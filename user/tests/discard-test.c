@@ -14,10 +14,6 @@
 #define CHUNK (2ull << 20)
 #define MAX_VMOS 1024
 
-typedef struct {
-    uint64_t offset, size, discarded_offset, discarded_size;
-} lock_state_t;
-
 static zx_handle_t d[MAX_VMOS];
 
 TEST_CASE(reclaim_under_pressure) {
@@ -25,7 +21,7 @@ TEST_CASE(reclaim_under_pressure) {
     ASSERT_OK(zxrv_kernel_stats(&ks));
     uint64_t total = ks.total_pages * 4096;
     unsigned n = 0;
-    lock_state_t ls;
+    zx_vmo_lock_state_t ls;
     // Fill until less than a third of RAM is free.
     while (n < MAX_VMOS) {
         ASSERT_OK(zxrv_kernel_stats(&ks));

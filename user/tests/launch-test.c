@@ -1,5 +1,5 @@
 // launch-test: zxrv_launch from user space, using the boot archive that
-// init passes on (BOOTFS_VMO): run "hello", run this program again as a
+// init passes on (ZXRV_PA_BOOT_ARCHIVE): run "hello", run this program again as a
 // child with arguments and a handle, and check that bad images and bad
 // arguments fail without leaking kernel objects (ZXRV_INFO_KERNEL_STATS on
 // the root resource) and that the caller's handles are consumed.
@@ -127,7 +127,7 @@ TEST_CASE(child_gets_args_and_handles) {
     uint32_t v = 30;
     EXPECT_OK(zx_vmo_write(vmo, &v, 0, sizeof v));
     const char *argv[] = {"launch-test", "child", "12"};
-    uint32_t tags[] = {ZXRV_HND_USER0};
+    uint32_t tags[] = {PA_HND(PA_USER0, 0)};
     zx_handle_t proc = ZX_HANDLE_INVALID;
     ASSERT_OK(zxrv_launch(zx_job_default(), "child", elf, len, 3, argv, tags, &vmo, 1, &proc));
     free(elf);
@@ -141,7 +141,7 @@ TEST_CASE(bad_image_consumes_handles_and_leaks_nothing) {
     zx_handle_t vmo;
     ASSERT_OK(zx_vmo_create(4096, 0, &vmo));
     uint64_t before = live_objects();
-    uint32_t tags[] = {ZXRV_HND_USER0};
+    uint32_t tags[] = {PA_HND(PA_USER0, 0)};
     zx_handle_t proc = ZX_HANDLE_INVALID;
     EXPECT_STATUS(zxrv_launch(zx_job_default(), "junk", junk, sizeof junk, 0, NULL, tags, &vmo, 1, &proc),
                   ZX_ERR_NOT_SUPPORTED);
@@ -174,7 +174,7 @@ TEST_CASE(late_failure_leaks_nothing) {
     ASSERT_OK(zx_vmo_create(4096, 0, &vmo));
     ASSERT_OK(zx_handle_duplicate(vmo, ZX_RIGHT_READ, &no_transfer));
     uint64_t before = live_objects();
-    uint32_t tags[] = {ZXRV_HND_USER0};
+    uint32_t tags[] = {PA_HND(PA_USER0, 0)};
     zx_handle_t proc = ZX_HANDLE_INVALID;
     EXPECT_STATUS(zxrv_launch(zx_job_default(), "x", elf, len, 0, NULL, tags, &no_transfer, 1, &proc),
                   ZX_ERR_ACCESS_DENIED);
@@ -195,7 +195,7 @@ TEST_CASE(bad_arguments) {
     EXPECT_STATUS(zxrv_launch(zx_job_default(), "x", elf, sizeof elf, -1, NULL, NULL, NULL, 0, &proc),
                   ZX_ERR_INVALID_ARGS);
     zx_handle_t invalid = ZX_HANDLE_INVALID;
-    uint32_t tag = ZXRV_HND_USER0;
+    uint32_t tag = PA_HND(PA_USER0, 0);
     EXPECT_STATUS(zxrv_launch(zx_job_default(), "x", elf, sizeof elf, 0, NULL, &tag, &invalid, 1, &proc),
                   ZX_ERR_BAD_HANDLE);
 }
@@ -204,7 +204,7 @@ TEST_CASE(bad_arguments) {
 static int child(int argc, char **argv) {
     if (argc != 3 || strcmp(argv[0], "launch-test") != 0)
         return 1;
-    zx_handle_t vmo = zx_take_startup_handle(ZXRV_HND_USER0);
+    zx_handle_t vmo = zx_take_startup_handle(PA_HND(PA_USER0, 0));
     uint32_t v = 0;
     if (zx_vmo_read(vmo, &v, 0, sizeof v) != ZX_OK)
         return 2;

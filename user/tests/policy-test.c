@@ -1,5 +1,7 @@
 // policy-test: job policies (zx_job_set_policy) and ZX_POL_NEW_VMO, as the
-// zx_vmo_create page requires ("Caller job policy must allow ZX_POL_NEW_VMO").
+// zx_vmo_create page requires ("Caller job policy must allow ZX_POL_NEW_VMO"),
+// and ZX_POL_AMBIENT_MARK_VMO_EXEC for zx_vmo_replace_as_executable without a
+// VMEX resource (as Fuchsia's sys_vmo_replace_as_executable).
 #include <stdio.h>
 #include <stdlib.h>
 #include <zircon/process.h>
@@ -12,15 +14,17 @@
 static void *child_elf;
 static size_t child_len;
 
-// Run "child vmo" in `job`; returns its return code (0 or -status).
-static int64_t child_vmo_status(zx_handle_t job) {
-    const char *argv[] = {"child", "vmo"};
+// Run "child MODE" in `job`; returns its return code (0 or -status).
+static int64_t child_status(zx_handle_t job, const char *mode) {
+    const char *argv[] = {"child", mode};
     zx_handle_t p;
     if (zxrv_launch(job, "child", child_elf, child_len, 2, argv, NULL, NULL, 0, &p) != ZX_OK) return INT64_MIN;
     int64_t rc = zxrv_wait_exit(p);
     zx_handle_close(p);
     return rc;
 }
+
+static int64_t child_vmo_status(zx_handle_t job) { return child_status(job, "vmo"); }
 
 TEST_CASE(new_vmo_deny_v1) {
     zx_handle_t job;
@@ -49,6 +53,19 @@ TEST_CASE(allowed_by_default) {
     zx_handle_t job;
     ASSERT_OK(zx_job_create(zx_job_default(), 0, &job));
     EXPECT_EQ(child_vmo_status(job), 0);
+    zx_handle_close(job);
+}
+
+TEST_CASE(ambient_mark_vmo_exec) {
+    zx_handle_t job;
+    ASSERT_OK(zx_job_create(zx_job_default(), 0, &job));
+    EXPECT_EQ(child_status(job, "exec"), 0);
+    zx_handle_close(job);
+    ASSERT_OK(zx_job_create(zx_job_default(), 0, &job));
+    zx_policy_basic_v1_t pol = {ZX_POL_AMBIENT_MARK_VMO_EXEC, ZX_POL_ACTION_DENY};
+    ASSERT_OK(zx_job_set_policy(job, ZX_JOB_POL_RELATIVE, ZX_JOB_POL_BASIC_V1, &pol, 1));
+    EXPECT_EQ(child_status(job, "exec"), -ZX_ERR_ACCESS_DENIED);
+    EXPECT_EQ(child_vmo_status(job), 0);  // NEW_ANY does not cover it, nor it NEW_VMO
     zx_handle_close(job);
 }
 

@@ -103,6 +103,52 @@ TEST_CASE(unstarted_process_info_and_death) {
     zx_handle_close(proc);
 }
 
+// ZX_INFO_PROCESS is version 1 of topic 3 (24-byte zx_info_process_t with the
+// start time); ZX_INFO_PROCESS_V1, topic 3 itself, is the 16-byte struct of
+// three bools from before RFC-0074. Each writes its own size, no more.
+TEST_CASE(info_process_both_versions) {
+    zx_handle_t proc, vmar;
+    ASSERT_OK(zx_process_create(zx_job_default(), "idle", 4, 0, &proc, &vmar));
+    zx_info_process_v1_t v1;
+    memset(&v1, 0xaa, sizeof v1);
+    size_t actual = 0, avail = 0;
+    ASSERT_OK(zx_object_get_info(proc, ZX_INFO_PROCESS_V1, &v1, sizeof v1, &actual, &avail));
+    EXPECT_EQ(actual, 1);
+    EXPECT_EQ(avail, 1);
+    EXPECT_EQ(v1.started, 0);
+    EXPECT_EQ(v1.exited, 0);
+    EXPECT_EQ(v1.return_code, 0);
+    zx_info_process_t v2;
+    EXPECT_STATUS(zx_object_get_info(proc, ZX_INFO_PROCESS, &v2, sizeof v1, &actual, &avail),
+                  ZX_ERR_BUFFER_TOO_SMALL);
+    EXPECT_EQ(actual, 0);
+    EXPECT_EQ(avail, 1);
+    zx_handle_close(vmar);
+    zx_handle_close(proc);
+
+    const char *argv[] = {"child", "exit", "42"};
+    zx_time_t before = zx_clock_get_monotonic();
+    zx_handle_t p = start_child(argv, 3);
+    ASSERT_TRUE(p != ZX_HANDLE_INVALID);
+    zx_time_t after = zx_clock_get_monotonic();
+    EXPECT_EQ(zxrv_wait_exit(p), 42);
+    uint8_t buf[sizeof(zx_info_process_t)];
+    memset(buf, 0xaa, sizeof buf);
+    ASSERT_OK(zx_object_get_info(p, ZX_INFO_PROCESS_V1, buf, sizeof buf, NULL, NULL));
+    memcpy(&v1, buf, sizeof v1);
+    EXPECT_EQ(v1.return_code, 42);
+    EXPECT_EQ(v1.started, 1);
+    EXPECT_EQ(v1.exited, 1);
+    EXPECT_EQ(v1.debugger_attached, 0);
+    for (size_t i = 0; i < sizeof v1.padding1; i++) EXPECT_EQ(v1.padding1[i], 0);
+    for (size_t i = sizeof v1; i < sizeof buf; i++) EXPECT_EQ(buf[i], 0xaa);
+    ASSERT_OK(zx_object_get_info(p, ZX_INFO_PROCESS, &v2, sizeof v2, NULL, NULL));
+    EXPECT_EQ(v2.return_code, 42);
+    EXPECT_EQ(v2.flags, ZX_INFO_PROCESS_FLAG_STARTED | ZX_INFO_PROCESS_FLAG_EXITED);
+    EXPECT_TRUE(v2.start_time >= before && v2.start_time <= after);
+    zx_handle_close(p);
+}
+
 TEST_CASE(jobs) {
     zx_handle_t job, proc, vmar;
     ASSERT_OK(zx_job_create(zx_job_default(), 0, &job));

@@ -1,6 +1,6 @@
 // uartdrv: a user-space driver for the console UART, the whole chain of the
 // seed calls: device tree -> the kernel's MMIO resource map -> an MMIO
-// resource (made by init from the root resource, tag ZXRV_HND_CONSOLE_MMIO)
+// resource (made by init from the root resource, tag PA_HND(ZXRV_PA_CONSOLE_MMIO, 0))
 // -> zx_vmo_create_physical -> zx_vmar_map -> the device registers.
 // It writes its message by polling the UART itself (ns16550a on QEMU virt,
 // sifive,uart0 on HiFive boards / sifive_u), never through the kernel.
@@ -35,7 +35,7 @@ static void sifive_putc(volatile uint8_t *regs, char c) {
 
 int main(int argc, char **argv) {
     const char *msg = argc > 1 ? argv[1] : "uartdrv: hello from user space, written straight to the UART registers";
-    zx_handle_t rsrc = zx_take_startup_handle(ZXRV_HND_CONSOLE_MMIO);
+    zx_handle_t rsrc = zx_take_startup_handle(PA_HND(ZXRV_PA_CONSOLE_MMIO, 0));
     if (rsrc == ZX_HANDLE_INVALID) {
         printf("uartdrv: no console MMIO resource from init\n");
         return 2;

@@ -3,16 +3,19 @@
 #ifndef SYSROOT_ZIRCON_SYSCALLS_DEFINITIONS_H_
 #define SYSROOT_ZIRCON_SYSCALLS_DEFINITIONS_H_
 
+#include <zircon/compiler.h>
 #include <zircon/types.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+__BEGIN_CDECLS
 
 uint32_t zx_system_get_page_size(void);
 uint32_t _zx_system_get_page_size(void);
 zx_time_t zx_clock_get_monotonic(void);
 zx_time_t _zx_clock_get_monotonic(void);
+zx_instant_mono_ticks_t zx_ticks_get(void);
+zx_instant_mono_ticks_t _zx_ticks_get(void);
+zx_instant_mono_t zx_deadline_after(zx_duration_mono_t nanoseconds);
+zx_instant_mono_t _zx_deadline_after(zx_duration_mono_t nanoseconds);
 zx_status_t zx_nanosleep(zx_time_t deadline);
 zx_status_t _zx_nanosleep(zx_time_t deadline);
 zx_status_t zx_debug_write(const char* buffer, size_t buffer_size);
@@ -47,14 +50,14 @@ zx_status_t zx_process_create(zx_handle_t job, const char* name, size_t name_siz
 zx_status_t _zx_process_create(zx_handle_t job, const char* name, size_t name_size, uint32_t options, zx_handle_t* proc_handle, zx_handle_t* vmar_handle);
 zx_status_t zx_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry, zx_vaddr_t stack, zx_handle_t arg1, uintptr_t arg2);
 zx_status_t _zx_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry, zx_vaddr_t stack, zx_handle_t arg1, uintptr_t arg2);
-__attribute__((noreturn)) void zx_process_exit(int64_t retcode);
-__attribute__((noreturn)) void _zx_process_exit(int64_t retcode);
+__NO_RETURN void zx_process_exit(int64_t retcode);
+__NO_RETURN void _zx_process_exit(int64_t retcode);
 zx_status_t zx_thread_create(zx_handle_t process, const char* name, size_t name_size, uint32_t options, zx_handle_t* out);
 zx_status_t _zx_thread_create(zx_handle_t process, const char* name, size_t name_size, uint32_t options, zx_handle_t* out);
 zx_status_t zx_thread_start(zx_handle_t handle, zx_vaddr_t thread_entry, zx_vaddr_t stack, uintptr_t arg1, uintptr_t arg2);
 zx_status_t _zx_thread_start(zx_handle_t handle, zx_vaddr_t thread_entry, zx_vaddr_t stack, uintptr_t arg1, uintptr_t arg2);
-__attribute__((noreturn)) void zx_thread_exit(void);
-__attribute__((noreturn)) void _zx_thread_exit(void);
+__NO_RETURN void zx_thread_exit(void);
+__NO_RETURN void _zx_thread_exit(void);
 zx_status_t zx_task_kill(zx_handle_t handle);
 zx_status_t _zx_task_kill(zx_handle_t handle);
 zx_status_t zx_vmo_create(uint64_t size, uint32_t options, zx_handle_t* out);
@@ -99,15 +102,15 @@ zx_status_t zx_futex_requeue_single_owner(const zx_futex_t* value_ptr, zx_futex_
 zx_status_t _zx_futex_requeue_single_owner(const zx_futex_t* value_ptr, zx_futex_t current_value, const zx_futex_t* requeue_ptr, uint32_t requeue_count, zx_handle_t new_requeue_owner);
 zx_status_t zx_futex_get_owner(const zx_futex_t* value_ptr, zx_koid_t* koid);
 zx_status_t _zx_futex_get_owner(const zx_futex_t* value_ptr, zx_koid_t* koid);
-__attribute__((noreturn)) void zx_futex_wake_handle_close_thread_exit(const zx_futex_t* value_ptr, uint32_t wake_count, int32_t new_value, zx_handle_t close_handle);
-__attribute__((noreturn)) void _zx_futex_wake_handle_close_thread_exit(const zx_futex_t* value_ptr, uint32_t wake_count, int32_t new_value, zx_handle_t close_handle);
+__NO_RETURN void zx_futex_wake_handle_close_thread_exit(const zx_futex_t* value_ptr, uint32_t wake_count, int32_t new_value, zx_handle_t close_handle);
+__NO_RETURN void _zx_futex_wake_handle_close_thread_exit(const zx_futex_t* value_ptr, uint32_t wake_count, int32_t new_value, zx_handle_t close_handle);
 zx_status_t zx_vmar_unmap_handle_close_thread_exit(zx_handle_t vmar_handle, zx_vaddr_t addr, size_t size, zx_handle_t close_handle);
 zx_status_t _zx_vmar_unmap_handle_close_thread_exit(zx_handle_t vmar_handle, zx_vaddr_t addr, size_t size, zx_handle_t close_handle);
 zx_status_t zx_thread_legacy_yield(uint32_t options);
 zx_status_t _zx_thread_legacy_yield(uint32_t options);
+zx_ticks_t zx_ticks_per_second(void);
+zx_ticks_t _zx_ticks_per_second(void);
 
-#ifdef __cplusplus
-}
-#endif
+__END_CDECLS
 
 #endif

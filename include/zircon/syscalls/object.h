@@ -1,28 +1,30 @@
-// zx_object_get_info topics and structs, properties, task return codes.
-// Values from zircon/system/public/zircon/syscalls/object.h (zircon-abi.md §6;
-// ZX_INFO_PROCESS and the ZX_TASK_RETCODE_* values from the same header as
-// stored for vsrinivas/fuchsia, with the zx_info_process_t layout of
-// RFC-0074: return_code, start_time, flags).
+// zx_object_get_info topics and structs, properties, task return codes,
+// thread states. Names and values from Fuchsia's
+// zircon/system/public/zircon/syscalls/object.h (misttech/mist-os @2b2b8bd;
+// zircon-abi.md §6), except ZX_INFO_PROCESS_V1 and zx_info_process_v1_t: the
+// topic and struct before RFC-0074 (docs/contribute/governance/rfcs/0074_*,
+// the names its transition gave them), which current Fuchsia has dropped.
 #ifndef SYSROOT_ZIRCON_SYSCALLS_OBJECT_H_
 #define SYSROOT_ZIRCON_SYSCALLS_OBJECT_H_
 
 #include <zircon/types.h>
 
+__BEGIN_CDECLS
+
+// Versioned topics: the version is in the upper 4 bits, counting from 0.
 #define __ZX_INFO_TOPIC(t, v) ((zx_object_info_topic_t)((t) | ((v) << 28)))
 
+typedef uint32_t zx_object_info_topic_t;
 #define ZX_INFO_NONE ((zx_object_info_topic_t)0u)
 #define ZX_INFO_HANDLE_VALID ((zx_object_info_topic_t)1u)
 #define ZX_INFO_HANDLE_BASIC ((zx_object_info_topic_t)2u)  // zx_info_handle_basic_t[1]
-#define ZX_INFO_PROCESS ((zx_object_info_topic_t)3u)       // zx_info_process_t[1]
+#define ZX_INFO_PROCESS_V1 __ZX_INFO_TOPIC(3u, 0u)          // zx_info_process_v1_t[1]
+#define ZX_INFO_PROCESS __ZX_INFO_TOPIC(3u, 1u)             // zx_info_process_t[1]
 #define ZX_INFO_RESOURCE ((zx_object_info_topic_t)18u)     // zx_info_resource_t[1]
-#define ZX_INFO_VMO_V1 __ZX_INFO_TOPIC(23u, 0)
-#define ZX_INFO_VMO_V2 __ZX_INFO_TOPIC(23u, 1)
-#define ZX_INFO_VMO_V3 __ZX_INFO_TOPIC(23u, 2)
-#define ZX_INFO_VMO __ZX_INFO_TOPIC(23u, 3)  // zx_info_vmo_t[1]
-
-typedef uint32_t zx_obj_props_t;
-#define ZX_OBJ_PROP_NONE ((zx_obj_props_t)0u)
-#define ZX_OBJ_PROP_WAITABLE ((zx_obj_props_t)1u)
+#define ZX_INFO_VMO_V1 __ZX_INFO_TOPIC(23u, 0)              // zx_info_vmo_v1_t[1]
+#define ZX_INFO_VMO_V2 __ZX_INFO_TOPIC(23u, 1)              // zx_info_vmo_v2_t[1]
+#define ZX_INFO_VMO_V3 __ZX_INFO_TOPIC(23u, 2)              // zx_info_vmo_v3_t[1]
+#define ZX_INFO_VMO __ZX_INFO_TOPIC(23u, 3)                 // zx_info_vmo_t[1]
 
 // Return codes set when a task is killed.
 #define ZX_TASK_RETCODE_SYSCALL_KILL ((int64_t)-1024)
@@ -36,21 +38,33 @@ typedef struct zx_info_handle_basic {
     zx_koid_t koid;
     zx_rights_t rights;
     zx_obj_type_t type;
-    zx_koid_t related_koid;
-    zx_obj_props_t props;
+    zx_koid_t related_koid;  // the peer or parent, else 0
+    uint32_t reserved;       // always 0
     uint8_t padding1[4];
 } zx_info_handle_basic_t;
 
-#define ZX_INFO_PROCESS_FLAG_STARTED (1u << 0)
-#define ZX_INFO_PROCESS_FLAG_EXITED (1u << 1)
-#define ZX_INFO_PROCESS_FLAG_DEBUGGER_ATTACHED (1u << 2)
+// ZX_INFO_PROCESS. (Fuchsia writes these flags as C++ functional casts,
+// `zx_info_process_flags_t (1u << 0)`, which C does not accept; same values.)
+typedef uint32_t zx_info_process_flags_t;
+#define ZX_INFO_PROCESS_FLAG_STARTED ((zx_info_process_flags_t)(1u << 0))
+#define ZX_INFO_PROCESS_FLAG_EXITED ((zx_info_process_flags_t)(1u << 1))
+#define ZX_INFO_PROCESS_FLAG_DEBUGGER_ATTACHED ((zx_info_process_flags_t)(1u << 2))
 
 typedef struct zx_info_process {
     int64_t return_code;  // valid when flags has ZX_INFO_PROCESS_FLAG_EXITED
-    zx_time_t start_time;  // valid when flags has ZX_INFO_PROCESS_FLAG_STARTED
-    uint32_t flags;
+    zx_time_t start_time;  // zx_process_start's monotonic time; valid with ..._STARTED
+    zx_info_process_flags_t flags;
     uint8_t padding1[4];
 } zx_info_process_t;
+
+// ZX_INFO_PROCESS_V1 (topic 3), the struct before RFC-0074.
+typedef struct zx_info_process_v1 {
+    int64_t return_code;  // valid when exited
+    bool started;
+    bool exited;
+    bool debugger_attached;
+    uint8_t padding1[5];
+} zx_info_process_v1_t;
 
 // ZX_INFO_VMO flags.
 #define ZX_INFO_VMO_TYPE_PAGED (1u << 0)
@@ -90,6 +104,57 @@ typedef struct zx_info_vmo {
     uint64_t populated_fractional_scaled_bytes;
 } zx_info_vmo_t;
 
+// The earlier versions of zx_info_vmo_t: each a prefix of the next.
+typedef struct zx_info_vmo_v3 {
+    zx_koid_t koid;
+    char name[ZX_MAX_NAME_LEN];
+    uint64_t size_bytes;
+    zx_koid_t parent_koid;
+    size_t num_children;
+    size_t num_mappings;
+    size_t share_count;
+    uint32_t flags;
+    uint8_t padding1[4];
+    uint64_t committed_bytes;
+    zx_rights_t handle_rights;
+    uint32_t cache_policy;
+    uint64_t metadata_bytes;
+    uint64_t committed_change_events;
+    uint64_t populated_bytes;
+} zx_info_vmo_v3_t;
+
+typedef struct zx_info_vmo_v2 {
+    zx_koid_t koid;
+    char name[ZX_MAX_NAME_LEN];
+    uint64_t size_bytes;
+    zx_koid_t parent_koid;
+    size_t num_children;
+    size_t num_mappings;
+    size_t share_count;
+    uint32_t flags;
+    uint8_t padding1[4];
+    uint64_t committed_bytes;
+    zx_rights_t handle_rights;
+    uint32_t cache_policy;
+    uint64_t metadata_bytes;
+    uint64_t committed_change_events;
+} zx_info_vmo_v2_t;
+
+typedef struct zx_info_vmo_v1 {
+    zx_koid_t koid;
+    char name[ZX_MAX_NAME_LEN];
+    uint64_t size_bytes;
+    zx_koid_t parent_koid;
+    size_t num_children;
+    size_t num_mappings;
+    size_t share_count;
+    uint32_t flags;
+    uint8_t padding1[4];
+    uint64_t committed_bytes;
+    zx_rights_t handle_rights;
+    uint32_t cache_policy;
+} zx_info_vmo_v1_t;
+
 typedef struct zx_info_resource {
     uint32_t kind;
     uint32_t flags;
@@ -99,7 +164,30 @@ typedef struct zx_info_resource {
 } zx_info_resource_t;
 
 // Object properties.
-#define ZX_PROP_NAME 3u
+#define ZX_PROP_NAME ((uint32_t)3u)
 #define ZX_PROP_VMO_CONTENT_SIZE 17u
+
+// Thread states (zx_info_thread_t.state). BLOCKED never comes alone: the
+// BLOCKED_* values say what the thread waits in.
+typedef uint32_t zx_thread_state_t;
+#define ZX_THREAD_STATE_NEW ((zx_thread_state_t)0x0000u)
+#define ZX_THREAD_STATE_RUNNING ((zx_thread_state_t)0x0001u)
+#define ZX_THREAD_STATE_SUSPENDED ((zx_thread_state_t)0x0002u)
+#define ZX_THREAD_STATE_BLOCKED ((zx_thread_state_t)0x0003u)
+#define ZX_THREAD_STATE_DYING ((zx_thread_state_t)0x0004u)
+#define ZX_THREAD_STATE_DEAD ((zx_thread_state_t)0x0005u)
+#define ZX_THREAD_STATE_BLOCKED_EXCEPTION ((zx_thread_state_t)0x0103u)
+#define ZX_THREAD_STATE_BLOCKED_SLEEPING ((zx_thread_state_t)0x0203u)
+#define ZX_THREAD_STATE_BLOCKED_FUTEX ((zx_thread_state_t)0x0303u)
+#define ZX_THREAD_STATE_BLOCKED_PORT ((zx_thread_state_t)0x0403u)
+#define ZX_THREAD_STATE_BLOCKED_CHANNEL ((zx_thread_state_t)0x0503u)
+#define ZX_THREAD_STATE_BLOCKED_WAIT_ONE ((zx_thread_state_t)0x0603u)
+#define ZX_THREAD_STATE_BLOCKED_WAIT_MANY ((zx_thread_state_t)0x0703u)
+#define ZX_THREAD_STATE_BLOCKED_INTERRUPT ((zx_thread_state_t)0x0803u)
+#define ZX_THREAD_STATE_BLOCKED_PAGER ((zx_thread_state_t)0x0903u)
+// The basic state of a possibly more precise one.
+#define ZX_THREAD_STATE_BASIC(n) ((n) & 0xff)
+
+__END_CDECLS
 
 #endif  // SYSROOT_ZIRCON_SYSCALLS_OBJECT_H_

@@ -1,8 +1,12 @@
-// Job policies (zircon-abi.md §9).
+// Job policies. Names and values from Fuchsia's
+// zircon/system/public/zircon/syscalls/policy.h (misttech/fuchsia @9573155;
+// zircon-abi.md §9).
 #ifndef SYSROOT_ZIRCON_SYSCALLS_POLICY_H_
 #define SYSROOT_ZIRCON_SYSCALLS_POLICY_H_
 
 #include <zircon/types.h>
+
+__BEGIN_CDECLS
 
 #define ZX_JOB_POL_RELATIVE 0u
 #define ZX_JOB_POL_ABSOLUTE 1u
@@ -16,7 +20,8 @@ typedef struct zx_policy_basic_v1 {
     uint32_t condition;
     uint32_t policy;
 } zx_policy_basic_v1_t;
-typedef zx_policy_basic_v1_t zx_policy_basic_t;
+typedef struct zx_policy_basic_v1 zx_policy_basic;
+typedef struct zx_policy_basic_v1 zx_policy_basic_t;
 
 typedef struct zx_policy_basic_v2 {
     uint32_t condition;
@@ -52,4 +57,13 @@ typedef struct zx_policy_basic_v2 {
 #define ZX_POL_OVERRIDE_ALLOW 0u
 #define ZX_POL_OVERRIDE_DENY 1u
 
-#endif
+// Input of ZX_JOB_POL_TIMER_SLACK.
+typedef struct zx_policy_timer_slack {
+    zx_duration_t min_slack;
+    uint32_t default_mode;
+    uint8_t padding1[4];
+} zx_policy_timer_slack_t;
+
+__END_CDECLS
+
+#endif  // SYSROOT_ZIRCON_SYSCALLS_POLICY_H_

@@ -242,15 +242,20 @@ static void create_errors_in_order(void) {
     CHECK_EQ(st, ZX_ERR_ACCESS_DENIED);
     mk(root, ZX_RSRC_KIND_MMIO, UART_BASE, 0, &st);
     CHECK_EQ(st, ZX_ERR_INVALID_ARGS);
-    // 7: kinds other than MMIO are not supported (after 4 and 5).
+    // 7: kinds other than MMIO and SYSTEM are not supported (after 4 and 5).
     mk(root, ZX_RSRC_KIND_IRQ, 5, 1, &st);
     CHECK_EQ(st, ZX_ERR_NOT_SUPPORTED);
     mk(root, ZX_RSRC_KIND_IOPORT | ZX_RSRC_FLAG_EXCLUSIVE, 0x80, 1, &st);
     CHECK_EQ(st, ZX_ERR_NOT_SUPPORTED);
     mk(root, ZX_RSRC_KIND_SMC, 0, 0, &st);
     CHECK_EQ(st, ZX_ERR_NOT_SUPPORTED);
-    mk(root, ZX_RSRC_KIND_SYSTEM, 1, 1, &st);
-    CHECK_EQ(st, ZX_ERR_NOT_SUPPORTED);
+    // 7: SYSTEM: size 0, then a range outside [0, ZX_RSRC_SYSTEM_COUNT) (NOT_FOUND).
+    mk(root, ZX_RSRC_KIND_SYSTEM, 1, 0, &st);
+    CHECK_EQ(st, ZX_ERR_INVALID_ARGS);
+    mk(root, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_COUNT, 1, &st);
+    CHECK_EQ(st, ZX_ERR_NOT_FOUND);
+    mk(root, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_COUNT - 1, 2, &st);
+    CHECK_EQ(st, ZX_ERR_NOT_FOUND);
     // Exclusive parent -> any child: INVALID_ARGS (step 5).
     struct resource *x = mk(root, ZX_RSRC_KIND_MMIO | ZX_RSRC_FLAG_EXCLUSIVE, PCI_BASE, PG, &st);
     REQUIRE(st == ZX_OK);
@@ -501,6 +506,56 @@ static void validate_mmio(void) {
     put(bad);
 }
 
+// SYSTEM resources: one number each of the ZX_RSRC_SYSTEM_*_BASE list, made
+// from the root; resource_validate_ranged (what zx_vmo_replace_as_executable
+// asks of its vmex: SYSTEM, [VMEX_BASE, VMEX_BASE + 1)).
+static void system_resources(void) {
+    struct resource *root = resource_root();
+    zx_status_t st;
+    struct resource *vmex = mk(root, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1, &st);
+    REQUIRE(st == ZX_OK);
+    zx_info_resource_t info;
+    resource_info(vmex, &info);
+    CHECK_EQ(info.kind, ZX_RSRC_KIND_SYSTEM);
+    CHECK_EQ(info.base, 1);
+    CHECK_EQ(info.size, 1);
+    struct resource *debug = mk(root, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_DEBUG_BASE, 1, &st);
+    REQUIRE(st == ZX_OK);
+    struct resource *all = mk(root, ZX_RSRC_KIND_SYSTEM, 0, ZX_RSRC_SYSTEM_COUNT, &st);
+    REQUIRE(st == ZX_OK);
+    struct resource *mmio = mk(root, ZX_RSRC_KIND_MMIO, UART_BASE, PG, &st);
+    REQUIRE(st == ZX_OK);
+    const uint32_t S = ZX_RSRC_KIND_SYSTEM;
+    CHECK_EQ(resource_validate_ranged(vmex, S, ZX_RSRC_SYSTEM_VMEX_BASE, 1), ZX_OK);
+    CHECK_EQ(resource_validate_ranged(all, S, ZX_RSRC_SYSTEM_VMEX_BASE, 1), ZX_OK);
+    CHECK_EQ(resource_validate_ranged(root, S, ZX_RSRC_SYSTEM_VMEX_BASE, 1), ZX_OK);
+    CHECK_EQ(resource_validate_ranged(debug, S, ZX_RSRC_SYSTEM_VMEX_BASE, 1), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(resource_validate_ranged(mmio, S, ZX_RSRC_SYSTEM_VMEX_BASE, 1), ZX_ERR_WRONG_TYPE);
+    // A child of a SYSTEM resource stays inside it.
+    struct resource *c = mk(all, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_MEXEC_BASE, 1, &st);
+    CHECK_EQ(st, ZX_OK);
+    put(c);
+    mk(vmex, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_DEBUG_BASE, 1, &st);
+    CHECK_EQ(st, ZX_ERR_ACCESS_DENIED);
+    mk(vmex, ZX_RSRC_KIND_MMIO, UART_BASE, PG, &st);
+    CHECK_EQ(st, ZX_ERR_ACCESS_DENIED);
+    // Exclusive, as for MMIO: not while another overlaps (NOT_FOUND); once
+    // held, no shared one overlaps it (NOT_FOUND).
+    mk(root, S | ZX_RSRC_FLAG_EXCLUSIVE, ZX_RSRC_SYSTEM_VMEX_BASE, 1, &st);
+    CHECK_EQ(st, ZX_ERR_NOT_FOUND);
+    mk(root, S | ZX_RSRC_FLAG_EXCLUSIVE, ZX_RSRC_SYSTEM_STALL_BASE, 1, &st);
+    CHECK_EQ(st, ZX_ERR_NOT_FOUND);  // `all` covers it
+    put(all);
+    struct resource *x = mk(root, S | ZX_RSRC_FLAG_EXCLUSIVE, ZX_RSRC_SYSTEM_STALL_BASE, 1, &st);
+    CHECK_EQ(st, ZX_OK);
+    mk(root, S, ZX_RSRC_SYSTEM_STALL_BASE, 1, &st);
+    CHECK_EQ(st, ZX_ERR_NOT_FOUND);
+    put(x);
+    put(mmio);
+    put(debug);
+    put(vmex);
+}
+
 static void no_leaks_at_end(void) {
     CHECK_EQ(fake_kheap_live_blocks, 0);
     CHECK_EQ(object_live_count(), 1);  // the static root only
@@ -522,6 +577,7 @@ int main(void) {
     RUN_CASE(exclusive_shared);
     RUN_CASE(ranged_root);
     RUN_CASE(validate_mmio);
+    RUN_CASE(system_resources);
     RUN_CASE(no_leaks_at_end);
     return th_exit_status("resource-unit");
 }

@@ -81,7 +81,7 @@ static void roundtrip(void) {
     CHECK_EQ(zxrv_bootstrap_argv(&v, argv, 4), ZX_ERR_BUFFER_TOO_SMALL);
     // The wire format: header fields little-endian at fixed offsets.
     CHECK_EQ(get32(copy, OFF_MAGIC), ZXRV_BOOTSTRAP_MAGIC);
-    CHECK_EQ(get32(copy, OFF_VERSION), 1);
+    CHECK_EQ(get32(copy, OFF_VERSION), 2);  // 2: PA_HND() tags
     CHECK_EQ(get32(copy, OFF_TAGS), 32);
     CHECK_EQ(get32(copy, OFF_ARGS), 52);
     CHECK_EQ(get32(copy, OFF_ARGS_LEN), 21);
@@ -148,7 +148,8 @@ static void expect_reject_field(size_t off, uint32_t value, uint32_t nh, const c
 
 static void each_field_checked(void) {
     expect_reject_field(OFF_MAGIC, 0x7a787277u, 5, "bad magic");
-    expect_reject_field(OFF_VERSION, 2, 5, "version 2");
+    expect_reject_field(OFF_VERSION, 1, 5, "version 1");
+    expect_reject_field(OFF_VERSION, 3, 5, "version 3");
     expect_reject_field(OFF_VERSION, 0, 5, "version 0");
     expect_reject_field(OFF_ARGC, 3, 5, "argc one less than the strings");
     expect_reject_field(OFF_ARGC, 5, 5, "argc one more than the strings");

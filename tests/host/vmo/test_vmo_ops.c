@@ -461,7 +461,7 @@ static void lock_errors(void) {
     vmo_fresh(RAM_PAGES);
     struct vmo *plain = make_opt(2 * PG, 2 * PG, 0);
     REQUIRE(plain);
-    struct vmo_lock_state ls;
+    zx_vmo_lock_state_t ls;
     CHECK_EQ(vmo_lock(plain, 0, 2 * PG, false, &ls), ZX_ERR_NOT_SUPPORTED);
     CHECK_EQ(vmo_lock(plain, 0, 2 * PG, true, NULL), ZX_ERR_NOT_SUPPORTED);
     CHECK_EQ(vmo_unlock(plain, 0, 2 * PG), ZX_ERR_NOT_SUPPORTED);
@@ -548,7 +548,7 @@ static void reclaim_in_lru_order(void) {
     // TRY_LOCK refuses, LOCK reports the discard and the contents are zero.
     CHECK_EQ(vmo_lock(b, 0, 5 * PG, true, NULL), ZX_ERR_UNAVAILABLE);
     CHECK_EQ(b->lock_count, 0);
-    struct vmo_lock_state ls;
+    zx_vmo_lock_state_t ls;
     CHECK_EQ(vmo_lock(b, 0, 5 * PG, false, &ls), ZX_OK);
     CHECK_EQ(ls.offset, 0);
     CHECK_EQ(ls.size, 5 * PG);

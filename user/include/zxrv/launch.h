@@ -23,7 +23,7 @@
 // Starts the ELF executable `elf` (elf_size bytes) as a new process named
 // `name` in `job`, with arguments argv[0..argc) and, after the three handles
 // every process gets (PROC_SELF, VMAR_ROOT, THREAD_SELF), the caller's
-// `nhandles` handles with their tags (ZXRV_HND_*).
+// `nhandles` handles with their tags (PA_HND() values, <zxrv/bootstrap.h>).
 //
 // On ZX_OK, *out_process is the new, running process (the caller owns this
 // handle; wait for ZX_PROCESS_TERMINATED on it and read ZX_INFO_PROCESS).

@@ -8,12 +8,12 @@
 #include <zircon/types.h>
 #include <zxrv/kstats.h>
 
-// Read program `name` from the boot archive (the BOOTFS_VMO startup handle)
+// Read program `name` from the boot archive (the PA_HND(ZXRV_PA_BOOT_ARCHIVE, 0) startup handle)
 // into a malloc'ed buffer; NULL if absent.
 void *zxrv_load_program(const char *name, size_t *out_len);
 // Wait for a process to terminate and return its return code (INT64_MIN on error).
 int64_t zxrv_wait_exit(zx_handle_t proc);
-// The boot archive startup handle (BOOTFS_VMO; taken once, shared by these helpers).
+// The boot archive startup handle (ZXRV_PA_BOOT_ARCHIVE; taken once, shared by these helpers).
 zx_handle_t zxrv_bootfs_vmo(void);
 // The root resource startup handle (taken once, shared by these helpers).
 zx_handle_t zxrv_root_resource(void);
