@@ -22,4 +22,7 @@ struct kheap_stats {
     uint64_t slab_pages;   // pages held by slabs (free objects included)
 };
 void kheap_stats(struct kheap_stats *out);
+// Give this hart's cached free objects (its magazines) back to their slabs,
+// freeing slabs left empty: for exact counts in self-tests.
+void kheap_drain_hart(void);
 #endif
