@@ -80,6 +80,8 @@ def qemu_cases():
                     r"stval  0x000000000dead000", r"backtrace:", r"selftest_provoke_panic\+0x",
                     r"kmain_on_kstack\+0x", r"ra 0x", r"s11 0x", r"exit status 3"]
     cases.append(qemu_case("qemu-virt-panic-fault", append="panic=fault", status=3, expect=panic_expect))
+    cases.append(qemu_case("qemu-virt-panic-fault-smp4", smp=4, append="panic=fault", status=3,
+                           expect=panic_expect + [r"harts:\s+4 online"]))
     cases.append(qemu_case("qemu-sifive_u-panic-fault", machine="sifive_u", smp=2, mem="1G",
                            append="panic=fault", status=3, expect=panic_expect, semihosting=True))
     cases.append(qemu_case("qemu-virt-panic-stack-guard", append="panic=stack", status=3,
