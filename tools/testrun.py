@@ -86,7 +86,7 @@ def qemu_cases():
     # exit status is the program's failure count.
     user_ok = [r"\d+ passed, 0 failed"]
     for prog in ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
-                 "launch-test", "policy-test", "futex-test"):
+                 "launch-test", "policy-test", "futex-test", "threads-test"):
         cases.append(qemu_case(f"qemu-user-{prog}", append=f"init.run={prog}",
                                expect=user_ok + [rf"init: {prog} exited with 0", rf"init: {prog} {CLEAN}"],
                                timeout=120))
