@@ -305,15 +305,19 @@ zx_status_t futex_requeue(struct futex_ctx *c, uintptr_t uaddr, uint32_t wake_co
         // Move the next requeue_count waiters; each now waits on `to`, and
         // its ref moves with it. Then, for the single_owner form, the woken
         // thread owns x if waiters are left on x (Zircon wakes after moving).
+        // One at a time: the head of a FIFO wait queue is the one that
+        // wait_queue_requeue_locked moves next (kern/sched.h).
         uint32_t moved = 0;
         uint64_t sf = sched_lock_irqsave();
-        for (struct thread *kt = x->wq.head; kt && moved < requeue_count; kt = kt->next, moved++)
-            futex_thread_of(kt)->blocked_on = to;
-        uint32_t n = wait_queue_requeue_locked(&x->wq, &to->wq, moved);
+        while (moved < requeue_count && x->wq.head) {
+            struct futex_thread *t = futex_thread_of(x->wq.head);
+            if (wait_queue_requeue_locked(&x->wq, &to->wq, 1) != 1) break;
+            t->blocked_on = to;
+            moved++;
+        }
         bool to_has_waiters = to->wq.head != 0;
         if (single_owner && woken == 1 && x->wq.head) x->owner = woken_thread;
         sched_unlock_irqrestore(sf);
-        (void)n;  // == moved: the same queue, under the same lock
         x->refs -= moved;
         to->refs += moved;
         x->wake_seq++;
