@@ -137,8 +137,10 @@ void cnd_destroy(cnd_t *c) { (void)c; }
 
 static int cnd_wait_deadline(cnd_t *c, mtx_t *m, zx_time_t deadline) {
     const zx_handle_t self = __zxrv_mutex_id;
-    __atomic_store_n(&c->__mtx, m, __ATOMIC_RELAXED);
-    int seq = atomic_load_explicit(&c->__seq, memory_order_relaxed);
+    // Sequentially consistent, with cnd_broadcast's bump and load: a
+    // broadcast that moves the word past `seq` sees this waiter's mutex.
+    __atomic_store_n(&c->__mtx, m, __ATOMIC_SEQ_CST);
+    int seq = atomic_load(&c->__seq);
     // A recursive mutex is released fully and taken back to the same depth.
     unsigned count = m->__count;
     m->__count = 0;
@@ -160,13 +162,13 @@ int cnd_timedwait(cnd_t *__restrict c, mtx_t *__restrict m, const struct timespe
 }
 
 int cnd_signal(cnd_t *c) {
-    atomic_fetch_add_explicit(&c->__seq, 1, memory_order_relaxed);
+    atomic_fetch_add(&c->__seq, 1);
     return zx_futex_wake(&c->__seq, 1) == ZX_OK ? thrd_success : thrd_error;
 }
 
 int cnd_broadcast(cnd_t *c) {
-    atomic_fetch_add_explicit(&c->__seq, 1, memory_order_relaxed);
-    mtx_t *m = __atomic_load_n(&c->__mtx, __ATOMIC_RELAXED);
+    atomic_fetch_add(&c->__seq, 1);
+    mtx_t *m = __atomic_load_n(&c->__mtx, __ATOMIC_SEQ_CST);
     if (!m) return zx_futex_wake(&c->__seq, UINT32_MAX) == ZX_OK ? thrd_success : thrd_error;
     for (;;) {
         int seq = atomic_load_explicit(&c->__seq, memory_order_relaxed);

@@ -163,7 +163,8 @@ _Noreturn void thrd_exit(int res) {
 }
 
 int thrd_join(thrd_t t, int *res) {
-    if (t == thrd_current() || atomic_load(&t->state) == DETACHED) return thrd_error;
+    // (Joining a detached thread is undefined: its block may be gone.)
+    if (t == thrd_current()) return thrd_error;
     if (zx_object_wait_one(t->handle, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL) != ZX_OK) return thrd_error;
     if (res) *res = t->result;
     if (t != &first_thread) thread_free(t);
