@@ -168,8 +168,8 @@ static bool chain_reaches(const struct futex_thread *t, const struct futex_threa
 // their bookkeeping (they return from futex_wait without touching it).
 // Clears x's owner; with assign_owner, a single woken thread becomes the
 // owner if waiters remain. Returns how many woke; their refs are still on x
-// (the caller drops them with put_locked).
-static uint32_t wake_locked(struct futex *x, uint32_t count, bool assign_owner) {
+// (the caller drops them with put_locked). *out_last gets the last one woken.
+static uint32_t wake_locked(struct futex *x, uint32_t count, bool assign_owner, struct futex_thread **out_last) {
     x->owner = 0;
     x->wake_seq++;
     x->change_seq++;
@@ -186,6 +186,7 @@ static uint32_t wake_locked(struct futex *x, uint32_t count, bool assign_owner) 
     if (assign_owner && woken == 1 && x->wq.head) x->owner = last;
     sched_unlock_irqrestore(sf);
     __atomic_fetch_sub(&blocked_waiters, woken, __ATOMIC_RELAXED);
+    if (out_last) *out_last = last;
     return woken;
 }
 
@@ -260,7 +261,7 @@ zx_status_t futex_wake(struct futex_ctx *c, uintptr_t uaddr, uint32_t count, boo
     uint64_t f = spin_lock_irqsave(&c->lock);
     struct futex *x = find_locked(c, uaddr);
     if (x) {  // else nobody waits: nothing to do, and no owner to clear
-        woken = wake_locked(x, count, single_owner);
+        woken = wake_locked(x, count, single_owner, 0);
         put_locked(c, x, woken);
     }
     spin_unlock_irqrestore(&c->lock, f);
@@ -299,17 +300,24 @@ zx_status_t futex_requeue(struct futex_ctx *c, uintptr_t uaddr, uint32_t wake_co
             st = ZX_ERR_INVALID_ARGS;
             break;
         }
-        uint32_t woken = wake_locked(x, wake_count, single_owner);
+        struct futex_thread *woken_thread;
+        uint32_t woken = wake_locked(x, wake_count, false, &woken_thread);
         // Move the next requeue_count waiters; each now waits on `to`, and
-        // its ref moves with it.
+        // its ref moves with it. Then, for the single_owner form, the woken
+        // thread owns x if waiters are left on x (Zircon wakes after moving).
+        // One at a time: the head of a FIFO wait queue is the one that
+        // wait_queue_requeue_locked moves next (kern/sched.h).
         uint32_t moved = 0;
         uint64_t sf = sched_lock_irqsave();
-        for (struct thread *kt = x->wq.head; kt && moved < requeue_count; kt = kt->next, moved++)
-            futex_thread_of(kt)->blocked_on = to;
-        uint32_t n = wait_queue_requeue_locked(&x->wq, &to->wq, moved);
+        while (moved < requeue_count && x->wq.head) {
+            struct futex_thread *t = futex_thread_of(x->wq.head);
+            if (wait_queue_requeue_locked(&x->wq, &to->wq, 1) != 1) break;
+            t->blocked_on = to;
+            moved++;
+        }
         bool to_has_waiters = to->wq.head != 0;
+        if (single_owner && woken == 1 && x->wq.head) x->owner = woken_thread;
         sched_unlock_irqrestore(sf);
-        (void)n;  // == moved: the same queue, under the same lock
         x->refs -= moved;
         to->refs += moved;
         x->wake_seq++;

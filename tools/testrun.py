@@ -128,7 +128,12 @@ def qemu_cases():
     cases.append(qemu_case("qemu-user-bench", append="init.run=bench lockdep=off", extra=["--icount"], timeout=120,
                            expect=[r"bench: copy-on-write fault .*: \d+ instructions",
                                    r"bench: zx_vmo_create_physical \+ close: \d+ instructions",
+                                   r"bench: uncontended mtx_lock \+ mtx_unlock: \d+ instructions",
                                    r"init: bench exited with 0", rf"init: bench {CLEAN}"]))
+    # user/README.md's threads example (user/examples/mutex-counter.c).
+    cases.append(qemu_case("qemu-user-mutex-counter-example", append="init.run=mutex-counter",
+                           expect=[r"mutex-counter: 2000000 \(want 2000000\)", r"init: mutex-counter exited with 0",
+                                   rf"init: mutex-counter {CLEAN}"]))
     cases.append(qemu_case("qemu-user-testlib-selfcheck", append="init.run=testlib-test",
                            expect=[r"init: testlib-test exited with 0"]))
     cases.append(qemu_case("qemu-user-init-lists-bootfs", append="",
@@ -154,7 +159,7 @@ def qemu_cases():
 
 
 USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
-              "launch-test", "policy-test", "futex-test", "abi-test")
+              "launch-test", "policy-test", "futex-test", "abi-test", "threads-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource")
 

@@ -4,7 +4,7 @@
 
 #include <zircon/types.h>
 
-// Writes out whatever stdout/stderr hold (stdio.c).
+// Writes out whatever stdout/stderr hold for the calling thread (stdio.c).
 void __zxrv_stdio_flush(void);
 
 // Called by _start (start.S) with the bootstrap channel; never returns.

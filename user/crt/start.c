@@ -1,6 +1,7 @@
 // __zxrv_start: from _start (start.S) to main and zx_process_exit.
 //
-// Reads the one bootstrap message of <zxrv/bootstrap.h> into static buffers,
+// Keeps a copy of the initial thread-local data (for the threads of
+// <threads.h>), then reads the one bootstrap message of <zxrv/bootstrap.h> into static buffers,
 // checks every header field against what was actually received
 // (zxrv_bootstrap_decode), closes the bootstrap channel, gives the handles to
 // libzircon (<zircon/process.h>), runs constructors, builds argv and calls
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zircon/process.h>
 #include <zircon/syscalls.h>
 #include <zxrv/bootstrap.h>
 #include <zxrv/bootstrap_msg.h>
@@ -89,7 +91,12 @@ static void read_message(zx_handle_t ch, uint32_t *out_bytes, uint32_t *out_hand
     }
 }
 
+// The pristine .tdata for other threads' TLS blocks (user/user.ld), copied
+// before this thread writes any thread-local variable of its own block.
+extern char __tls_base[], __tdata_end[], __tdata_image[];
+
 void __zxrv_start(zx_handle_t bootstrap) {
+    memcpy(__tdata_image, __tls_base, (size_t)(__tdata_end - __tls_base));
     if (bootstrap == ZX_HANDLE_INVALID)
         fail("started without a bootstrap channel (a0 = 0)", ZX_OK, 0);
 
@@ -105,6 +112,9 @@ void __zxrv_start(zx_handle_t bootstrap) {
     for (uint32_t i = 0; i < nhandles; i++)
         msg_tags[i] = zxrv_bootstrap_tag(&view, i);
     __zxrv_startup_handles_set(msg_handles, msg_tags, nhandles);
+    // Mutexes (malloc's too) are marked with their owner's thread handle
+    // (user/lib/mtx.c): before any lock is taken, this thread's mark.
+    __zxrv_mutex_id = zx_thread_self() != ZX_HANDLE_INVALID ? zx_thread_self() : ZXRV_MUTEX_ID_NO_HANDLE;
 
     // argc <= args_len < ZXRV_BOOTSTRAP_MAX_BYTES, so this cannot overflow.
     const char **argv = malloc(((size_t)view.argc + 1) * sizeof *argv);

@@ -1,10 +1,14 @@
 // picolibc glue: stdin/stdout/stderr and _exit.
 //
-// stdout and stderr share one line buffer, so their output stays in order;
-// it is written with zx_debug_write at each '\n', when full, on fflush() and
-// at exit. stdin always reads EOF (there is no input yet). _exit (called by
-// exit() after atexit handlers and destructors, and by abort()) flushes and
-// ends the process with zx_process_exit. One thread only: no locking.
+// stdout and stderr share one line buffer per thread (thread-local), so a
+// thread's output stays in order and lines of different threads never mix:
+// it is written with zx_debug_write (one call: the kernel writes it whole)
+// at each '\n', when full, on fflush(), at thrd_exit and at exit. No lock is
+// needed (picolibc's printf locks nothing around these streams). stdin
+// always reads EOF (there is no input yet). _exit (called by exit() after
+// atexit handlers and destructors, and by abort()) flushes the calling
+// thread's buffer and ends the process with zx_process_exit; other threads'
+// unfinished lines are lost, as with any buffered stdio.
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,8 +18,8 @@
 
 #define LINE_MAX_BYTES 256u
 
-static char line[LINE_MAX_BYTES];
-static size_t line_len;
+static _Thread_local char line[LINE_MAX_BYTES];
+static _Thread_local size_t line_len;
 
 void __zxrv_stdio_flush(void) {
     if (line_len > 0) {

@@ -6,14 +6,18 @@
 // argument) is kept for the zx_*_self()/zx_job_default() getters (the process
 // must not close those); every other handle sits in a table until
 // zx_take_startup_handle() hands it, once, to its new owner.
-// Single-threaded: only the first thread exists while these are used.
+// The table is filled before main, while only the first thread exists.
+// zx_thread_self() is per thread: the first thread's handle comes from the
+// message, every thread the C11 library starts sets its own (thrd.c).
 #include <zircon/process.h>
 #include <zircon/processargs.h>
 #include <zxrv/bootstrap.h>
 
 #include "startup.h"
 
-static zx_handle_t proc_self, vmar_root, thread_self, job_default;
+static zx_handle_t proc_self, vmar_root, job_default;
+_Thread_local zx_handle_t __zxrv_thread_handle;
+_Thread_local zx_handle_t __zxrv_mutex_id;
 static zx_handle_t table_handles[ZXRV_BOOTSTRAP_MAX_HANDLES];
 static uint32_t table_tags[ZXRV_BOOTSTRAP_MAX_HANDLES];
 static uint32_t table_count;
@@ -33,7 +37,7 @@ void __zxrv_startup_handles_set(const zx_handle_t *handles, const uint32_t *tags
         switch (PA_HND_TYPE(tags[i])) {
         case PA_PROC_SELF: kept = keep(&proc_self, handles[i]); break;
         case PA_VMAR_ROOT: kept = keep(&vmar_root, handles[i]); break;
-        case PA_THREAD_SELF: kept = keep(&thread_self, handles[i]); break;
+        case PA_THREAD_SELF: kept = keep(&__zxrv_thread_handle, handles[i]); break;
         case PA_JOB_DEFAULT: kept = keep(&job_default, handles[i]); break;
         default: break;
         }
@@ -54,7 +58,7 @@ zx_handle_t zx_vmar_root_self(void) {
 }
 
 zx_handle_t zx_thread_self(void) {
-    return thread_self;
+    return __zxrv_thread_handle;
 }
 
 zx_handle_t zx_job_default(void) {

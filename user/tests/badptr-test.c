@@ -139,6 +139,32 @@ TEST_CASE(task_and_vmar_calls) {
     zx_handle_close(vmo);
 }
 
+// Futexes: a futex word the call reads (wait, the first word of a requeue)
+// must be readable; one it only uses as a key (wake, get_owner, the requeue
+// target) may be any aligned user address, mapped or not, as in Zircon
+// ("passing in an unallocated address ... is not an error"), but never a
+// kernel address or beyond user space.
+TEST_CASE(futex_pointers) {
+    zx_futex_t f = 0, g = 0;
+    zx_koid_t koid;
+    for (unsigned i = 0; i < NBAD; i++) {
+        zx_futex_t *p = (zx_futex_t *)bad_ptrs[i];
+        EXPECT_STATUS(zx_futex_wait(p, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_futex_requeue(p, 1, 0, &g, 1, ZX_HANDLE_INVALID), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_futex_requeue_single_owner(p, 0, &g, 1, ZX_HANDLE_INVALID), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_futex_get_owner(&f, (zx_koid_t *)bad_ptrs[i]), ZX_ERR_INVALID_ARGS);
+        zx_status_t key_only = p == UNMAPPED ? ZX_OK : ZX_ERR_INVALID_ARGS;
+        EXPECT_STATUS(zx_futex_wake(p, 1), key_only);
+        EXPECT_STATUS(zx_futex_wake_single_owner(p), key_only);
+        EXPECT_STATUS(zx_futex_get_owner(p, &koid), key_only);
+        EXPECT_STATUS(zx_futex_requeue(&f, 1, 0, p, 1, ZX_HANDLE_INVALID), key_only);
+    }
+    EXPECT_STATUS(zx_futex_wait(NEAR_TOP, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_futex_get_owner(&f, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_futex_get_owner(&f, (zx_koid_t *)(aligned_buf + 4)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_futex_wait((zx_futex_t *)(aligned_buf + 2), 0, ZX_HANDLE_INVALID, 0), ZX_ERR_INVALID_ARGS);
+}
+
 TEST_CASE(nothing_leaked) {
     zxrv_kernel_stats_t a, b;
     ASSERT_OK(zxrv_kernel_stats(&a));

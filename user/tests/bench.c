@@ -3,6 +3,7 @@
 // --icount), where instret counts guest instructions exactly.
 #include <stdio.h>
 #include <stdlib.h>
+#include <threads.h>
 #include <zircon/process.h>
 #include <zircon/syscalls.h>
 #include <zxrv/bootstrap.h>
@@ -111,6 +112,32 @@ int main(void) {
     zx_vmar_unmap(zx_vmar_root_self(), addr, big);
     zx_handle_close(child);
     zx_handle_close(vmo);
+
+    // C11 mutexes on futexes: the uncontended lock + unlock makes no system
+    // call. The loop's own cost (an empty loop) is subtracted.
+    mtx_t m;
+    mtx_init(&m, mtx_plain);
+    t0 = instret();
+    for (int i = 0; i < N; i++) __asm__ volatile("" ::: "memory");
+    t1 = instret();
+    uint64_t loop = t1 - t0;
+    t0 = instret();
+    for (int i = 0; i < N; i++) {
+        mtx_lock(&m);
+        mtx_unlock(&m);
+    }
+    t1 = instret();
+    printf("bench: uncontended mtx_lock + mtx_unlock: %llu instructions\n",
+           (unsigned long long)((t1 - t0 - loop) / N));
+    zx_futex_t f = 0;
+    t0 = instret();
+    for (int i = 0; i < N; i++) zx_futex_wake(&f, 1);
+    t1 = instret();
+    printf("bench: zx_futex_wake (no waiter): %llu instructions\n", (unsigned long long)((t1 - t0) / N));
+    t0 = instret();
+    for (int i = 0; i < N; i++) zx_futex_wait(&f, 1, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+    t1 = instret();
+    printf("bench: zx_futex_wait (value mismatch): %llu instructions\n", (unsigned long long)((t1 - t0) / N));
 
     zx_handle_t rsrc = zx_take_startup_handle(PA_HND(ZXRV_PA_CONSOLE_MMIO, 0));
     zx_info_resource_t ri;

@@ -8,9 +8,36 @@
 //   child futex      wait in a futex forever (for zx_task_kill)
 //   child exec       return the status of zx_vmo_replace_as_executable with
 //                    vmex ZX_HANDLE_INVALID (ZX_POL_AMBIENT_MARK_VMO_EXEC)
+//   child thrd-overflow  a C11 thread overflows its stack (killed at the guard page)
+//   child thrd-exit  main calls thrd_exit; the last thread's thrd_exit runs
+//                    exit(0), whose atexit handler returns 42
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
+#include <unistd.h>
 #include <zircon/syscalls.h>
+
+static volatile int limit = 1 << 30;  // far beyond any stack: the guard page stops it
+
+static int recurse(int depth) {
+    volatile char frame[512];
+    frame[0] = (char)depth;
+    if (depth == limit) return 0;
+    return recurse(depth + 1) + frame[0];
+}
+
+static int overflow(void *arg) {
+    (void)arg;
+    return recurse(0);
+}
+
+static int sleep_then_return(void *arg) {
+    (void)arg;
+    zx_nanosleep(zx_clock_get_monotonic() + 20 * 1000 * 1000);
+    return 0;
+}
+
+static void exit_42(void) { _exit(42); }
 
 int main(int argc, char **argv) {
     if (argc >= 3 && !strcmp(argv[1], "exit")) return atoi(argv[2]);
@@ -42,6 +69,18 @@ int main(int argc, char **argv) {
         if (zx_vmo_create(4096, 0, &vmo) != ZX_OK) return 104;
         zx_status_t st = zx_vmo_replace_as_executable(vmo, ZX_HANDLE_INVALID, &x);
         return st == ZX_OK ? 0 : -st;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "thrd-overflow")) {
+        thrd_t t;
+        if (thrd_create(&t, overflow, NULL) != thrd_success) return 104;
+        thrd_join(t, NULL);
+        return 105;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "thrd-exit")) {
+        thrd_t t;
+        atexit(exit_42);
+        if (thrd_create(&t, sleep_then_return, NULL) != thrd_success) return 106;
+        thrd_exit(3);
     }
     if (argc >= 2 && !strcmp(argv[1], "sleep")) {
         zx_nanosleep(ZX_TIME_INFINITE);
