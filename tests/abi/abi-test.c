@@ -25,6 +25,7 @@
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/policy.h>
 #include <zircon/syscalls/resource.h>
+#include <zircon/threads.h>
 #include <zircon/time.h>
 #include <zircon/types.h>
 #include <zxrv/bootstrap.h>
@@ -446,6 +447,23 @@ TEST_CASE(deadline_after) {
 
 // ---------------------------------------------------------------------------
 // <zircon/processargs.h>, <zircon/process.h>
+
+// <zircon/threads.h>: the handle of a C11 thread, the main thread's included.
+static int thread_handle_probe(void *arg) {
+    *(zx_handle_t *)arg = zx_thread_self();
+    return 0;
+}
+
+TEST_CASE(thrd_get_zx_handle_names_the_thread) {
+    EXPECT_EQ(thrd_get_zx_handle(thrd_current()), zx_thread_self());
+    zx_handle_t seen = ZX_HANDLE_INVALID;
+    thrd_t t;
+    ASSERT_EQ(thrd_create(&t, thread_handle_probe, &seen), thrd_success);
+    zx_handle_t h = thrd_get_zx_handle(t);
+    EXPECT_TRUE(h != ZX_HANDLE_INVALID);
+    ASSERT_EQ(thrd_join(t, NULL), thrd_success);
+    EXPECT_EQ(seen, h);
+}
 
 TEST_CASE(process_self_aliases) {
     EXPECT_EQ(_zx_process_self(), zx_process_self());
