@@ -134,6 +134,34 @@ def qemu_cases():
     cases.append(qemu_case("qemu-user-mutex-counter-example", append="init.run=mutex-counter",
                            expect=[r"mutex-counter: 2000000 \(want 2000000\)", r"init: mutex-counter exited with 0",
                                    rf"init: mutex-counter {CLEAN}"]))
+    # The SMP stress program (user/tests/smp-stress.c) on several machines and
+    # hart counts, under multi-threaded TCG (harts really run at once) and
+    # single-threaded TCG (harts interleaved); asid.bits=2 forces ASID
+    # generation rollovers. Rounds are fewer where QEMU is slow: under
+    # single-threaded TCG every TLB shootdown waits for the other harts' turn.
+    stress_ok = [r"smp-stress: 4 processes, 0 failures", r"init: smp-stress exited with 0",
+                 rf"init: smp-stress {CLEAN}"]
+    for name, kw, rounds in (("virt-smp2", dict(smp=2, extra=["--tcg", "multi"]), 100),
+                             ("virt-smp4", dict(smp=4, extra=["--tcg", "multi"]), 60),
+                             ("virt-smp8", dict(smp=8, mem="2G", extra=["--tcg", "multi"]), 20),
+                             ("sifive_u-smp5", dict(machine="sifive_u", smp=5, mem="2G", semihosting=True,
+                                                    extra=["--tcg", "multi"]), 40),
+                             ("virt-smp2-single-tcg", dict(smp=2, extra=["--tcg", "single"]), 4),
+                             ("virt-smp4-single-tcg", dict(smp=4, extra=["--tcg", "single"]), 3)):
+        cases.append(qemu_case(f"qemu-smp-stress-{name}", append=f"asid.bits=2 init.run=smp-stress {rounds}",
+                               timeout=600, expect=stress_ok + [r"smp-stress: \d+ harts, .* [1-9]\d* ASID rollovers"],
+                               **kw))
+    # What harts cost each other (printed, not asserted): bench's operations
+    # on 4 harts at once under -icount, and the parallel speedup of a
+    # CPU-bound program on 2 harts under multi-threaded TCG.
+    cases.append(qemu_case("qemu-user-bench-smp4-ops", smp=4, append="lockdep=off init.run=bench-smp ops 4",
+                           extra=["--icount"], timeout=300,
+                           expect=[r"bench: 4 harts at once: zx_vmo_create_child snapshot .*: \d+ instructions",
+                                   r"init: bench-smp exited with 0", rf"init: bench-smp {CLEAN}"]))
+    cases.append(qemu_case("qemu-user-bench-smp2-speedup", smp=2, append="lockdep=off init.run=bench-smp speedup 2",
+                           extra=["--tcg", "multi"], timeout=300,
+                           expect=[r"bench: parallel speedup, 2 CPU-bound threads on 2 harts: .*x",
+                                   r"init: bench-smp exited with 0"]))
     cases.append(qemu_case("qemu-user-testlib-selfcheck", append="init.run=testlib-test",
                            expect=[r"init: testlib-test exited with 0"]))
     cases.append(qemu_case("qemu-user-init-lists-bootfs", append="",
@@ -370,11 +398,18 @@ def main():
         print("conformance: family                      passed  failed")
         for _, label, ok, bad in fams:
             print(f"conformance: {label:<30} {ok:>6}  {bad:>6}")
-    bench = log_path(a.build, "qemu-user-bench")
-    if "qemu-user-bench" in ran and os.path.exists(bench):
-        for line in open(bench, errors="replace"):
-            if line.startswith("bench: "):
-                print(line.rstrip())
+    for b in ("qemu-user-bench", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup"):
+        path = log_path(a.build, b)
+        if b in ran and os.path.exists(path):
+            for line in open(path, errors="replace"):
+                if line.startswith("bench: "):
+                    print(line.rstrip())
+    for b in sorted(n for n in ran if n.startswith("qemu-smp-stress-")):
+        path = log_path(a.build, b)
+        if os.path.exists(path):
+            for line in open(path, errors="replace"):
+                if re.match(r"smp-stress: \d+ harts", line):
+                    print(f"stress: {b[len('qemu-smp-stress-'):]}: {line.rstrip()[len('smp-stress: '):]}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
