@@ -133,7 +133,7 @@ static int bench_ops(void) {
 }
 
 // CPU-bound work: an LCG, nothing the kernel is involved in.
-#define WORK 30000000u
+#define WORK 300000000u
 static int spin_work(void *arg) {
     uint64_t x = (uintptr_t)arg | 1;
     start_line();
