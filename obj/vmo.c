@@ -1205,8 +1205,7 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
         uint64_t inside = offset < psize ? psize - offset : 0;
         if (inside > rounded) inside = rounded;
         uint64_t spn = (src_off + offset) >> PAGE_SHIFT, n = inside >> PAGE_SHIFT;
-        uint64_t first = tree_next(src, spn, spn + n), last = first;
-        for (uint64_t p = first; p < spn + n; p = tree_next(src, p + 1, spn + n)) last = p;
+        uint64_t first = tree_next(src, spn, spn + n), last = spn + n - 1;  // (the range's end: no second walk)
         if (first < spn + n) {
             // The pages to share may be mapped writable in src's mappings (and
             // its slices'): take them out first, while faults hand src's
