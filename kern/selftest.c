@@ -10,6 +10,7 @@
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/riscv.h"
+#include "kern/spinlock.h"
 #include "kern/string.h"
 #include "kern/timer.h"
 #include "kern/trap.h"
@@ -324,6 +325,19 @@ void selftest_provoke_panic(const char *what) {
     kprintf("provoking a kernel panic: %s\n", what);
     if (!strcmp(what, "stack")) recurse(0);
     if (!strcmp(what, "assert")) KASSERT(what[0] == 'x');
+    if (!strcmp(what, "lockorder")) {
+        // Two locks taken in one order, then in the other: the lock-order
+        // checker (kern/lockdep.h) must stop the second order at once.
+        static struct spinlock a = SPINLOCK_INIT("selftest-a"), b = SPINLOCK_INIT("selftest-b");
+        uint64_t fa = spin_lock_irqsave(&a), fb = spin_lock_irqsave(&b);
+        spin_unlock_irqrestore(&b, fb);
+        spin_unlock_irqrestore(&a, fa);
+        fb = spin_lock_irqsave(&b);
+        fa = spin_lock_irqsave(&a);
+        spin_unlock_irqrestore(&a, fa);
+        spin_unlock_irqrestore(&b, fb);
+        panic("lock order inversion not caught (is the kernel built with lockdep?)");
+    }
     volatile uint64_t *bad = (volatile uint64_t *)0xdead000ul;
     *bad = 1;
     panic("provoked fault did not trap");

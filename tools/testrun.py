@@ -87,6 +87,11 @@ def qemu_cases():
                            append="panic=fault", status=3, expect=panic_expect, semihosting=True))
     cases.append(qemu_case("qemu-virt-panic-stack-guard", append="panic=stack", status=3,
                            expect=[r"kernel stack overflow \(guard page hit\)", r"recurse[.\w]*\+0x"]))
+    cases.append(qemu_case("qemu-virt-panic-lock-order", append="panic=lockorder", status=3,
+                           expect=[r'lock order inversion: taking "selftest-a" at \S*selftest.c:\d+ while holding '
+                                   r'"selftest-b" \(taken at \S*selftest.c:\d+\); the opposite order was seen before: '
+                                   r'"selftest-a" taken at \S*selftest.c:\d+, then "selftest-b" at \S*selftest.c:\d+',
+                                   r"backtrace:"]))
     cases.append(qemu_case("qemu-virt-panic-assert", append="panic=assert", status=3,
                            expect=[r"assertion failed: what\[0\] == 'x'", r"backtrace:"]))
     cases.append(qemu_case("qemu-virt-poweroff", append="poweroff timer.hz=250", status=0,
