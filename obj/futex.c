@@ -202,6 +202,16 @@ static void wait_cleanup_locked(struct futex_ctx *c, struct futex_thread *me) {
     put_locked(c, x, 1);
 }
 
+// The futex word's value against `current`, read with no lock held (the
+// read may fault and be resolved, obj/futex.h): INVALID_ARGS if unreadable,
+// BAD_STATE if it differs, else owner_status (the owner's lookup result,
+// which Zircon reports only when the value matched).
+static zx_status_t read_and_compare(uintptr_t uaddr, zx_futex_t current, zx_status_t owner_status) {
+    zx_futex_t value;
+    if (copy_from_user(&value, (uptr_t){uaddr}, sizeof value) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    return value != current ? ZX_ERR_BAD_STATE : owner_status;
+}
+
 zx_status_t futex_wait(struct futex_ctx *c, struct futex_thread *me, uintptr_t uaddr, zx_futex_t current,
                        struct futex_thread *new_owner, zx_status_t owner_status, zx_time_t deadline) {
     if (!futex_ptr_ok(uaddr)) return ZX_ERR_INVALID_ARGS;
@@ -215,14 +225,7 @@ zx_status_t futex_wait(struct futex_ctx *c, struct futex_thread *me, uintptr_t u
     for (;;) {
         uint32_t seq = x->wake_seq;
         spin_unlock_irqrestore(&c->lock, f);
-        // No lock held: the read may fault and be resolved (obj/futex.h).
-        zx_futex_t value;
-        if (copy_from_user(&value, (uptr_t){uaddr}, sizeof value) != ZX_OK)
-            st = ZX_ERR_INVALID_ARGS;
-        else if (value != current)
-            st = ZX_ERR_BAD_STATE;
-        else
-            st = owner_status;
+        st = read_and_compare(uaddr, current, owner_status);
         f = spin_lock_irqsave(&c->lock);
         if (st != ZX_OK) break;
         if (x->wake_seq != seq) continue;  // a wake fell between the snapshot and now: read again
@@ -286,13 +289,7 @@ zx_status_t futex_requeue(struct futex_ctx *c, uintptr_t uaddr, uint32_t wake_co
     for (;;) {
         uint32_t seq = x->change_seq;
         spin_unlock_irqrestore(&c->lock, f);
-        zx_futex_t value;
-        if (copy_from_user(&value, (uptr_t){uaddr}, sizeof value) != ZX_OK)
-            st = ZX_ERR_INVALID_ARGS;
-        else if (value != current)
-            st = ZX_ERR_BAD_STATE;
-        else
-            st = owner_status;
+        st = read_and_compare(uaddr, current, owner_status);
         f = spin_lock_irqsave(&c->lock);
         if (st != ZX_OK) break;
         if (x->change_seq != seq) continue;  // x's waiters changed during the read: read again
