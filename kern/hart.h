@@ -37,8 +37,8 @@ struct aspace;
 // Requests in a hart's IPI mailbox (struct hart.ipi_pending), sent by
 // smp_send_ipi (kern/smp.h) with an SBI IPI (a supervisor software
 // interrupt on the target).
-#define IPI_RESCHED 0x1u    // run the scheduler at the next chance (new work, a kill)
-#define IPI_WAKEUP 0x2u     // leave wfi (nothing else to do)
+#define IPI_RESCHED 0x1u    // run the scheduler at the next chance (a thread running there is killed)
+#define IPI_WAKEUP 0x2u     // leave wfi: work was placed on this idle hart
 #define IPI_TLB_FLUSH 0x4u  // sfence.vma everything (after an ASID generation rollover)
 #define IPI_STOP 0x8u       // another hart panicked: stop here
 

@@ -91,7 +91,7 @@ static void make_ready_locked(struct thread *t) {
     bool was_idle = hart_idle(h);
     rq_push(h, t);
     if (h != this_hart()) {
-        if (was_idle) smp_send_ipi(target, IPI_RESCHED);
+        if (was_idle) smp_send_ipi(target, IPI_WAKEUP);  // out of wfi: its idle loop finds the thread
     } else if (h->current == h->idle) {
         h->need_resched = true;
     }
