@@ -63,6 +63,7 @@ struct hart {
     bool online;           // running the kernel (set once by the hart itself)
     uint32_t start_state;  // HART_STARTING/ONLINE/ABANDONED (kern/smp.c)
     bool timer_sstc;       // this hart programs stimecmp directly (else SBI TIME)
+    uint8_t asid_bits;     // ASID width this hart implements (probed at start)
     // IPI mailbox: IPI_* bits set by other harts (atomically), taken by this
     // hart's software-interrupt handler.
     uint32_t ipi_pending;

@@ -97,9 +97,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa, uint64_t instret0
     page_alloc_init(&dt, extra, 4);
     page_cache_enable(true);
     kaspace_init(&dt, load_pa, dtb_pa);
-    unsigned asid_bits = kaspace_asid_bits();
-    aspace_init((unsigned)bootarg_uint("asid.bits", asid_bits) < asid_bits ? (unsigned)bootarg_uint("asid.bits", asid_bits)
-                                                                            : asid_bits);
+    h->asid_bits = (uint8_t)kaspace_asid_bits();
     // Memory types before the first ioremap (the console's), so device
     // registers get IO. The harts started later have Svpbmt too (all usable
     // harts must), and OpenSBI sets PBMTE on each.
@@ -165,7 +163,7 @@ static void print_banner(void) {
             ((uint64_t)__rodata_end - (uint64_t)__text_end) >> 10,
             ((uint64_t)__bss_start - (uint64_t)__data_start) >> 10,
             ((uint64_t)__kernel_end - (uint64_t)__bss_start) >> 10);
-    kprintf("paging:     Sv39, %u ASID bits (%u used), kernel ASID 0; stack guard below %p\n", kaspace_asid_bits(),
+    kprintf("paging:     Sv39, %u ASID bits (%u used), kernel ASID 0; stack guard below %p\n", smp_asid_bits(),
             aspace_asid_bits(),
             (void *)this_hart()->kstack_lo);
     kprintf("svpbmt:     %s\n", svpbmt_note);
@@ -195,6 +193,11 @@ static void kmain_on_kstack(void) {
     sched_init_hart();
     csr_set_sie(SIE_SSIE);  // IPIs
     smp_start_harts(&dt);
+    // ASIDs: the narrowest width of the harts online, or fewer (asid.bits).
+    // No address space exists yet.
+    unsigned asid_bits = smp_asid_bits();
+    uint64_t want = bootarg_uint("asid.bits", asid_bits);
+    aspace_init(want < asid_bits ? (unsigned)want : asid_bits);
     irq_enable();
 
     print_banner();

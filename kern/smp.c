@@ -57,6 +57,7 @@ __attribute__((noreturn)) void smp_secondary_main(struct hart *h) {
                                      __ATOMIC_ACQUIRE))
         for (;;) wfi();
     trap_init_hart();
+    h->asid_bits = (uint8_t)kaspace_probe_asid_bits();
     timer_init_hart();
     csr_write_scounteren(0x7);  // user mode may read cycle, time and instret
     sched_init_hart();
@@ -79,6 +80,14 @@ static bool wait_online(struct hart *h) {
             // It came online just now: wait for it to finish setting up.
         }
     }
+}
+
+unsigned smp_asid_bits(void) {
+    uint64_t online = smp_online_mask();
+    unsigned bits = harts[0].asid_bits;
+    for (unsigned i = 1; i < hart_count; i++)
+        if ((online >> i) & 1 && harts[i].asid_bits < bits) bits = harts[i].asid_bits;
+    return bits;
 }
 
 unsigned smp_start_harts(const struct dt_info *dt) {

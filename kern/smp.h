@@ -24,6 +24,8 @@
 // allocator, the boot hart's timer and the scheduler are up). Returns the
 // number of harts online.
 unsigned smp_start_harts(const struct dt_info *dt);
+// The narrowest ASID width of the harts online (each probes its own).
+unsigned smp_asid_bits(void);
 // "4 (0,1,2,3)": for the banner.
 void smp_describe(char *buf, unsigned size);
 

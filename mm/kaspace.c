@@ -53,14 +53,21 @@ void kaspace_init(const struct dt_info *dt, uint64_t load_pa, uint64_t dtb_pa) {
     uint64_t db = page_round_down(dtb_pa), de = page_round_up(dtb_pa + dt->totalsize);
     if (!covered_by_memory(dt, db, de)) kmap(PHYSMAP_BASE + db, db, de - db, PT_READ, "DTB");
 
-    // Find the ASID width: write all ones, read back what sticks.
+    asid_bits = kaspace_probe_asid_bits();
+    tlb_flush_all();
+}
+
+unsigned kaspace_probe_asid_bits(void) {
+    // Write all ones into satp's ASID field, read back what sticks (the
+    // implemented bits are the low ones), then restore: the kernel table runs
+    // as ASID 0 and its mappings are global.
     uint64_t satp = pt_satp(&kpt);
     csr_write_satp(satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
     uint64_t got = (csr_read_satp() >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
-    csr_write_satp(satp);  // the kernel table runs as ASID 0; its mappings are global
-    tlb_flush_all();
-    asid_bits = 0;
-    for (; got & 1; got >>= 1) asid_bits++;  // implemented ASID bits are the low ones
+    csr_write_satp(satp);
+    unsigned bits = 0;
+    for (; got & 1; got >>= 1) bits++;
+    return bits;
 }
 
 bool kaspace_enable_svpbmt(void) {

@@ -15,7 +15,10 @@
 void kaspace_init(const struct dt_info *dt, uint64_t load_pa, uint64_t dtb_pa);
 
 struct pt *kaspace_pt(void);
-unsigned kaspace_asid_bits(void);
+unsigned kaspace_asid_bits(void);  // the boot hart's
+// This hart's ASID width (a hart on the kernel's table): every hart probes
+// its own at start, and the kernel uses the narrowest (kern/smp.c).
+unsigned kaspace_probe_asid_bits(void);
 
 // Turn on Svpbmt memory types (pt_set_svpbmt) if a read through an NC
 // mapping works: the DT may list Svpbmt while the firmware left
