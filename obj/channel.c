@@ -140,3 +140,11 @@ zx_status_t channel_read(struct channel *c, uint32_t max_bytes, uint32_t max_han
     *out = m;
     return ZX_OK;
 }
+
+zx_status_t channel_signal_peer(struct channel *c, zx_signals_t clear, zx_signals_t set) {
+    uint64_t f = spin_lock_irqsave(&channel_lk);
+    struct channel *peer = c->peer;
+    if (peer) object_signal(&peer->obj, clear, set);  // lock order: channel, then scheduler
+    spin_unlock_irqrestore(&channel_lk, f);
+    return peer ? ZX_OK : ZX_ERR_PEER_CLOSED;
+}
