@@ -87,6 +87,8 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     object_ref(&y->obj);
     x->peer = y;
     y->peer = x;
+    x->peer_koid = y->obj.koid;
+    y->peer_koid = x->obj.koid;
     x->obj.signals = ZX_CHANNEL_WRITABLE;
     y->obj.signals = ZX_CHANNEL_WRITABLE;
     *a = x;

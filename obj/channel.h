@@ -31,6 +31,7 @@ struct channel_msg {
 struct channel {
     struct object obj;
     struct channel *peer;  // NULL once the peer closed
+    zx_koid_t peer_koid;   // set at creation, never changes (ZX_INFO_HANDLE_BASIC related_koid)
     struct channel_msg *head, *tail;
     uint32_t count;
 };

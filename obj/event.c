@@ -56,6 +56,8 @@ zx_status_t eventpair_create_pair(struct eventpair **a, struct eventpair **b) {
     object_ref(&y->obj);
     x->peer = y;
     y->peer = x;
+    x->peer_koid = y->obj.koid;
+    y->peer_koid = x->obj.koid;
     *a = x;
     *b = y;
     return ZX_OK;

@@ -25,6 +25,7 @@ struct event {
 struct eventpair {
     struct object obj;
     struct eventpair *peer;  // NULL once the peer closed; guarded by the pair lock
+    zx_koid_t peer_koid;     // set at creation, never changes (ZX_INFO_HANDLE_BASIC related_koid)
 };
 
 extern const struct object_ops event_ops;

@@ -38,6 +38,7 @@ TEST_CASE(event_create_rules) {
     EXPECT_EQ(info.type, ZX_OBJ_TYPE_EVENT);
     EXPECT_EQ(info.rights, ZX_DEFAULT_EVENT_RIGHTS);
     EXPECT_EQ(info.rights, 0xd003u);
+    EXPECT_EQ(info.related_koid, ZX_KOID_INVALID);
     zx_signals_t seen = 123;
     EXPECT_STATUS(zx_object_wait_one(e, ZX_EVENT_SIGNALED, 0, &seen), ZX_ERR_TIMED_OUT);
     EXPECT_EQ(seen, 0);
@@ -110,9 +111,13 @@ TEST_CASE(eventpair_create_rules) {
     EXPECT_EQ(ia.rights, 0xf003u);
     EXPECT_EQ(ib.rights, 0xf003u);
     EXPECT_NE(ia.koid, ib.koid);
+    // Each side's related koid is its peer's, also once the peer is gone.
+    EXPECT_EQ(ia.related_koid, ib.koid);
+    EXPECT_EQ(ib.related_koid, ia.koid);
     EXPECT_EQ(signals_of(a), 0);
     EXPECT_EQ(signals_of(b), 0);
     EXPECT_OK(zx_handle_close(a));
+    EXPECT_EQ(basic_of(b).related_koid, ia.koid);
     EXPECT_OK(zx_handle_close(b));
 }
 
@@ -180,6 +185,8 @@ TEST_CASE(eventpair_rights) {
 TEST_CASE(channel_signal_peer) {
     zx_handle_t a, b, ro;
     ASSERT_OK(zx_channel_create(0, &a, &b));
+    EXPECT_EQ(basic_of(a).related_koid, basic_of(b).koid);
+    EXPECT_EQ(basic_of(b).related_koid, basic_of(a).koid);
     EXPECT_OK(zx_object_signal_peer(a, 0, ZX_USER_SIGNAL_6));
     EXPECT_EQ(signals_of(b), ZX_CHANNEL_WRITABLE | ZX_USER_SIGNAL_6);
     EXPECT_EQ(signals_of(a), ZX_CHANNEL_WRITABLE);
