@@ -87,6 +87,8 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     object_ref(&y->obj);
     x->peer = y;
     y->peer = x;
+    x->peer_koid = y->obj.koid;
+    y->peer_koid = x->obj.koid;
     x->obj.signals = ZX_CHANNEL_WRITABLE;
     y->obj.signals = ZX_CHANNEL_WRITABLE;
     *a = x;
@@ -139,4 +141,12 @@ zx_status_t channel_read(struct channel *c, uint32_t max_bytes, uint32_t max_han
     spin_unlock_irqrestore(&channel_lk, f);
     *out = m;
     return ZX_OK;
+}
+
+zx_status_t channel_signal_peer(struct channel *c, zx_signals_t clear, zx_signals_t set) {
+    uint64_t f = spin_lock_irqsave(&channel_lk);
+    struct channel *peer = c->peer;
+    if (peer) object_signal(&peer->obj, clear, set);  // lock order: channel, then scheduler
+    spin_unlock_irqrestore(&channel_lk, f);
+    return peer ? ZX_OK : ZX_ERR_PEER_CLOSED;
 }

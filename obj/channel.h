@@ -31,6 +31,7 @@ struct channel_msg {
 struct channel {
     struct object obj;
     struct channel *peer;  // NULL once the peer closed
+    zx_koid_t peer_koid;   // set at creation, never changes (ZX_INFO_HANDLE_BASIC related_koid)
     struct channel_msg *head, *tail;
     uint32_t count;
 };
@@ -46,6 +47,9 @@ zx_status_t channel_write(struct channel *from, struct channel_msg *msg);
 // alive, ZX_ERR_PEER_CLOSED if empty and the peer is gone.
 zx_status_t channel_read(struct channel *c, uint32_t max_bytes, uint32_t max_handles, struct channel_msg **out,
                          uint32_t *need_bytes, uint32_t *need_handles);
+// Clear then set signals on c's peer (zx_object_signal_peer): ZX_ERR_PEER_CLOSED
+// if the peer is gone.
+zx_status_t channel_signal_peer(struct channel *c, zx_signals_t clear, zx_signals_t set);
 struct channel_msg *channel_msg_alloc(uint32_t nbytes, uint32_t nhandles);
 // Free a message, closing the handles it still holds.
 void channel_msg_free(struct channel_msg *m);

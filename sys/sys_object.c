@@ -10,6 +10,8 @@
 #include "kern/smp.h"
 #include "mm/aspace.h"
 #include "mm/page_alloc.h"
+#include "obj/channel.h"
+#include "obj/event.h"
 #include "obj/futex.h"
 #include "obj/resource.h"
 #include "obj/signal.h"
@@ -38,6 +40,10 @@ static zx_koid_t related_koid(struct object *o) {
         struct job *j = (struct job *)o;
         return j->parent ? j->parent->obj.koid : 0;
     }
+    // Peered objects: the peer's koid, also after the peer is gone (Zircon's
+    // PeeredDispatcher::get_related_koid).
+    case ZX_OBJ_TYPE_CHANNEL: return ((struct channel *)o)->peer_koid;
+    case ZX_OBJ_TYPE_EVENTPAIR: return ((struct eventpair *)o)->peer_koid;
     default: return 0;
     }
 }

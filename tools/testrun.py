@@ -193,7 +193,8 @@ def qemu_cases():
 
 
 USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
-              "launch-test", "policy-test", "futex-test", "abi-test", "threads-test")
+              "launch-test", "policy-test", "futex-test", "abi-test", "threads-test",
+              "event-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource")
 

@@ -113,6 +113,8 @@ typedef int zx_futex_storage_t;
 #define ZX_JOB_NO_PROCESSES ((zx_signals_t)1u << 5)
 #define ZX_VMO_ZERO_CHILDREN ((zx_signals_t)1u << 3)
 #define ZX_EVENT_SIGNALED ((zx_signals_t)1u << 3)
+#define ZX_EVENTPAIR_SIGNALED ((zx_signals_t)1u << 3)
+#define ZX_EVENTPAIR_PEER_CLOSED ((zx_signals_t)1u << 2)
 #define ZX_CHANNEL_READABLE ((zx_signals_t)1u << 0)
 #define ZX_CHANNEL_WRITABLE ((zx_signals_t)1u << 1)
 #define ZX_CHANNEL_PEER_CLOSED ((zx_signals_t)1u << 2)

@@ -110,6 +110,14 @@ zx_status_t zx_thread_legacy_yield(uint32_t options);
 zx_status_t _zx_thread_legacy_yield(uint32_t options);
 zx_ticks_t zx_ticks_per_second(void);
 zx_ticks_t _zx_ticks_per_second(void);
+zx_status_t zx_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
+zx_status_t _zx_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
+zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
+zx_status_t _zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
+zx_status_t zx_event_create(uint32_t options, zx_handle_t* out);
+zx_status_t _zx_event_create(uint32_t options, zx_handle_t* out);
+zx_status_t zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
+zx_status_t _zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 
 __END_CDECLS
 
