@@ -12,19 +12,7 @@ zx_status_t sys_channel_create(uint32_t options, uptr_t out0, uptr_t out1) {
     struct channel *a, *b;
     zx_status_t st = channel_create_pair(&a, &b);
     if (st != ZX_OK) return st;
-    st = sys_give_handle_pair(&a->obj, ZX_DEFAULT_CHANNEL_RIGHTS, out0, &b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, out1);
-    if (st != ZX_OK) {
-        // An endpoint that never had a handle has not run its close logic
-        // (which drops the peers' references on each other): run it by hand.
-        // On one whose handle was made and closed again it does nothing more.
-        object_handle_added(&a->obj);
-        object_handle_removed(&a->obj);
-        object_handle_added(&b->obj);
-        object_handle_removed(&b->obj);
-    }
-    object_unref(&a->obj);
-    object_unref(&b->obj);
-    return st;
+    return sys_give_peer_pair(&a->obj, &b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, out0, out1);
 }
 
 // zx_status_t zx_channel_write(zx_handle_t handle, uint32_t options, const void* bytes, uint32_t num_bytes,

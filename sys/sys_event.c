@@ -28,19 +28,7 @@ zx_status_t sys_eventpair_create(uint32_t options, uptr_t out0, uptr_t out1) {
     struct eventpair *a, *b;
     st = eventpair_create_pair(&a, &b);
     if (st != ZX_OK) return st;
-    st = sys_give_handle_pair(&a->obj, ZX_DEFAULT_EVENTPAIR_RIGHTS, out0, &b->obj, ZX_DEFAULT_EVENTPAIR_RIGHTS,
-                              out1);
-    if (st != ZX_OK) {
-        // As in sys_channel_create: a side that never had a handle has not
-        // unlinked its peer; run the close logic by hand.
-        object_handle_added(&a->obj);
-        object_handle_removed(&a->obj);
-        object_handle_added(&b->obj);
-        object_handle_removed(&b->obj);
-    }
-    object_unref(&a->obj);
-    object_unref(&b->obj);
-    return st;
+    return sys_give_peer_pair(&a->obj, &b->obj, ZX_DEFAULT_EVENTPAIR_RIGHTS, out0, out1);
 }
 
 static bool signal_bits_allowed(struct object *o, uint32_t clear_mask, uint32_t set_mask) {

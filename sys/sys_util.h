@@ -58,6 +58,25 @@ static inline zx_status_t sys_give_handle_pair(struct object *a, zx_rights_t rig
     return ZX_OK;
 }
 
+// Hand out the two sides of a new peered pair (channel, event pair), both
+// with `rights`, and drop the caller's creation references. If that fails, a
+// side that never had a handle has not run its close logic (which drops the
+// peers' references on each other): run it by hand; on a side whose handle
+// was made and closed again it does nothing more.
+static inline zx_status_t sys_give_peer_pair(struct object *a, struct object *b, zx_rights_t rights, uptr_t out_a,
+                                             uptr_t out_b) {
+    zx_status_t st = sys_give_handle_pair(a, rights, out_a, b, rights, out_b);
+    if (st != ZX_OK) {
+        object_handle_added(a);
+        object_handle_removed(a);
+        object_handle_added(b);
+        object_handle_removed(b);
+    }
+    object_unref(a);
+    object_unref(b);
+    return st;
+}
+
 // Take a handle out of the calling process's table for transfer: the object
 // keeps counting it as a handle (in flight); *out_obj gets its reference.
 static inline zx_status_t sys_take_handle(zx_handle_t h, struct object **out_obj, zx_rights_t *out_rights) {
