@@ -30,7 +30,7 @@ extern uint64_t kernel_load_pa;
 unsigned hart_count = 1;  // slots used (harts[0 .. hart_count)); online ones in online_mask
 static uint64_t online_mask = 1;
 
-#define START_TIMEOUT_MS 500
+#define START_TIMEOUT_MS 2000  // generous: QEMU harts are host threads on a possibly busy host
 
 uint64_t smp_online_mask(void) { return __atomic_load_n(&online_mask, __ATOMIC_ACQUIRE); }
 

@@ -62,7 +62,7 @@ zx_status_t aspace_create(struct aspace **out) {
 // Wait (bounded) until no other hart has `as` in satp: a hart whose last
 // thread of the process is exiting may still be on its way out of it.
 static void wait_inactive(struct aspace *as) {
-    uint64_t t0 = csr_read_time(), limit = timer_timebase_hz() * 2;
+    uint64_t t0 = csr_read_time(), limit = timer_timebase_hz() * 30;  // a hang diagnostic, not a deadline
     for (unsigned i = 0; i < hart_count; i++) {
         while (__atomic_load_n(&harts[i].active_as, __ATOMIC_ACQUIRE) == as) {
             if (limit && csr_read_time() - t0 > limit)
