@@ -54,3 +54,16 @@ zx_status_t zxrv_kernel_stats(zxrv_kernel_stats_t *out) {
     memset(out, 0, sizeof *out);
     return zx_object_get_info(zxrv_root_resource(), ZXRV_INFO_KERNEL_STATS, out, sizeof *out, NULL, NULL);
 }
+
+uint64_t zxrv_futex_waiters(void) {
+    zxrv_kernel_stats_t ks;
+    if (zxrv_kernel_stats(&ks) != ZX_OK) return UINT64_MAX;
+    return ks.futex_waiters;
+}
+
+zx_koid_t zxrv_koid_of(zx_handle_t h) {
+    zx_info_handle_basic_t info;
+    memset(&info, 0, sizeof info);
+    if (zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) != ZX_OK) return 0;
+    return info.koid;
+}

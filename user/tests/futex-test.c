@@ -66,24 +66,10 @@ static zx_status_t join(zx_handle_t t) {
     return st;
 }
 
-static zx_koid_t koid_of(zx_handle_t h) {
-    zx_info_handle_basic_t info;
-    memset(&info, 0, sizeof info);
-    if (zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) != ZX_OK) return 0;
-    return info.koid;
-}
-
-static uint64_t waiters_now(void) {
-    zxrv_kernel_stats_t ks;
-    memset(&ks, 0, sizeof ks);
-    if (zxrv_kernel_stats(&ks) != ZX_OK) return UINT64_MAX;
-    return ks.futex_waiters;
-}
-
 // Waits (up to 5 s) until exactly n threads of this test are blocked in futexes.
 static bool blocked(uint64_t n) {
     zx_time_t end = zx_clock_get_monotonic() + 5000 * MS;
-    while (waiters_now() != base_waiters + n) {
+    while (zxrv_futex_waiters() != base_waiters + n) {
         if (zx_clock_get_monotonic() > end) return false;
         zx_nanosleep(zx_clock_get_monotonic() + MS);
     }
@@ -93,7 +79,7 @@ static bool blocked(uint64_t n) {
 // Stays at n for a while (nobody else wakes up).
 static bool stays_blocked(uint64_t n) {
     for (int i = 0; i < 20; i++) {
-        if (waiters_now() != base_waiters + n) return false;
+        if (zxrv_futex_waiters() != base_waiters + n) return false;
         zx_nanosleep(zx_clock_get_monotonic() + 5 * MS);
     }
     return true;
@@ -184,7 +170,7 @@ TEST_CASE(wait_value_mismatch) {
     zx_futex_t f = 123;
     EXPECT_STATUS(zx_futex_wait(&f, 124, ZX_HANDLE_INVALID, ZX_TIME_INFINITE), ZX_ERR_BAD_STATE);
     EXPECT_STATUS(zx_futex_wait(&f, -123, ZX_HANDLE_INVALID, ZX_TIME_INFINITE), ZX_ERR_BAD_STATE);
-    EXPECT_EQ(waiters_now(), base_waiters);
+    EXPECT_EQ(zxrv_futex_waiters(), base_waiters);
 }
 
 TEST_CASE(wait_deadline_in_the_past) {
@@ -202,7 +188,7 @@ TEST_CASE(wait_timeout_elapses) {
         EXPECT_STATUS(zx_futex_wait(&f, 0, ZX_HANDLE_INVALID, deadline), ZX_ERR_TIMED_OUT);
         EXPECT_TRUE(zx_clock_get_monotonic() >= deadline);
     }
-    EXPECT_EQ(waiters_now(), base_waiters);
+    EXPECT_EQ(zxrv_futex_waiters(), base_waiters);
 }
 
 // ---- pointers ----
@@ -233,7 +219,7 @@ TEST_CASE(bad_and_misaligned_pointers) {
     EXPECT_STATUS(zx_futex_get_owner(&pair[0], NULL), ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_futex_get_owner(&pair[0], (zx_koid_t *)0xffffffc000000000ull), ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_futex_get_owner(&pair[0], (zx_koid_t *)zx_futex_get_owner), ZX_ERR_INVALID_ARGS);  // read-only text
-    EXPECT_EQ(waiters_now(), base_waiters);
+    EXPECT_EQ(zxrv_futex_waiters(), base_waiters);
 }
 
 TEST_CASE(unmapped_and_unreadable_futex) {
@@ -257,7 +243,7 @@ TEST_CASE(unmapped_and_unreadable_futex) {
     EXPECT_OK(zx_futex_wake_single_owner(f));
     EXPECT_EQ(owner_of(f), ZX_KOID_INVALID);
     zx_handle_close(vmo);
-    EXPECT_EQ(waiters_now(), base_waiters);
+    EXPECT_EQ(zxrv_futex_waiters(), base_waiters);
 }
 
 // ---- waking ----
@@ -387,7 +373,7 @@ static void park(void *arg) {
 
 TEST_CASE(wait_sets_the_owner) {
     zx_futex_t f = 0;
-    const zx_koid_t me = koid_of(zx_thread_self());
+    const zx_koid_t me = zxrv_koid_of(zx_thread_self());
     ASSERT_TRUE(me != 0);
     EXPECT_EQ(owner_of(&f), ZX_KOID_INVALID);
     struct waiter w[3];
@@ -433,7 +419,7 @@ TEST_CASE(wait_sets_the_owner) {
     ASSERT_OK(spawn(7, park, &parked, &third));
     ASSERT_TRUE(blocked(2));
     EXPECT_STATUS(zx_futex_wait(&f, 0, third, zx_clock_get_monotonic() + 20 * MS), ZX_ERR_TIMED_OUT);
-    EXPECT_EQ(owner_of(&f), koid_of(third));
+    EXPECT_EQ(owner_of(&f), zxrv_koid_of(third));
     // An expired deadline still assigns the owner.
     ASSERT_OK(start_waiter(&w[1], 1, &f, 0, zx_thread_self(), 0));
     EXPECT_OK(join(w[1].thread));
@@ -449,7 +435,7 @@ TEST_CASE(wait_sets_the_owner) {
     // The owner's exit releases the futex: `third` becomes the owner, then ends.
     ASSERT_OK(start_waiter(&w[1], 1, &f, 0, third, ZX_TIME_INFINITE));
     ASSERT_TRUE(blocked(4));
-    EXPECT_EQ(owner_of(&f), koid_of(third));
+    EXPECT_EQ(owner_of(&f), zxrv_koid_of(third));
     atomic_store(&parked, 1);
     EXPECT_OK(zx_futex_wake(&parked, 1));
     EXPECT_OK(zx_object_wait_one(third, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL));
@@ -478,14 +464,14 @@ TEST_CASE(wait_sets_the_owner) {
 // the wake futex).
 static void wake_ownership(bool use_requeue) {
     zx_futex_t f = 0, spare = 0;
-    const zx_koid_t me = koid_of(zx_thread_self());
+    const zx_koid_t me = zxrv_koid_of(zx_thread_self());
     for (int pass = 0; pass < 2; pass++) {
         struct waiter w[4];
         zx_koid_t koid[4];
         memset(w, 0, sizeof w);
         for (int i = 0; i < 4; i++) w[i].linger = true;
         ASSERT_TRUE(start_blocked(w, 4, &f, 0, zx_thread_self()));
-        for (int i = 0; i < 4; i++) koid[i] = koid_of(w[i].thread);
+        for (int i = 0; i < 4; i++) koid[i] = zxrv_koid_of(w[i].thread);
         EXPECT_EQ(owner_of(&f), me);
         if (use_requeue) {
             EXPECT_STATUS(pass ? zx_futex_requeue_single_owner(&f, 1, &spare, 0, ZX_HANDLE_INVALID)
@@ -524,7 +510,7 @@ TEST_CASE(wake_single_owner_names_the_woken_thread) {
     memset(w, 0, sizeof w);
     w[0].linger = w[1].linger = true;
     ASSERT_TRUE(start_blocked(w, 2, &f, 0, ZX_HANDLE_INVALID));
-    zx_koid_t first = koid_of(w[0].thread);
+    zx_koid_t first = zxrv_koid_of(w[0].thread);
     EXPECT_OK(zx_futex_wake_single_owner(&f));
     EXPECT_TRUE(blocked(1));
     EXPECT_EQ(owner_of(&f), first);
@@ -540,7 +526,7 @@ TEST_CASE(wake_single_owner_names_the_woken_thread) {
 
 TEST_CASE(requeue_ownership) {
     zx_futex_t wake_f = 0, requeue_f = 1;
-    const zx_koid_t me = koid_of(zx_thread_self());
+    const zx_koid_t me = zxrv_koid_of(zx_thread_self());
     struct waiter w[6];
     memset(w, 0, sizeof w);
     for (int i = 0; i < 6; i++) w[i].linger = true;
@@ -553,7 +539,7 @@ TEST_CASE(requeue_ownership) {
     EXPECT_EQ(atomic_load(&w[0].result), ZX_OK);
     EXPECT_TRUE(blocked(5));
     zx_koid_t woken = owner_of(&wake_f);
-    EXPECT_EQ(woken, koid_of(w[0].thread));
+    EXPECT_EQ(woken, zxrv_koid_of(w[0].thread));
     EXPECT_EQ(owner_of(&requeue_f), me);
 
     // Failures change nothing.
@@ -592,7 +578,7 @@ TEST_CASE(requeue_ownership) {
     ASSERT_TRUE(blocked(5));
     EXPECT_OK(zx_futex_requeue(&wake_f, 0, 0, &requeue_f, 2, keeper));
     EXPECT_EQ(owner_of(&wake_f), ZX_KOID_INVALID);
-    EXPECT_EQ(owner_of(&requeue_f), koid_of(keeper));
+    EXPECT_EQ(owner_of(&requeue_f), zxrv_koid_of(keeper));
     EXPECT_OK(zx_futex_wake(&requeue_f, UINT32_MAX));
     EXPECT_TRUE(returned(&w[2]));
     EXPECT_TRUE(returned(&w[3]));
@@ -622,17 +608,17 @@ TEST_CASE(owner_cycles_are_refused) {
     memset(w, 0, sizeof w);
     // w0 waits on a, owned by us.
     ASSERT_TRUE(start_blocked(w, 1, &a, 0, zx_thread_self()));
-    EXPECT_EQ(owner_of(&a), koid_of(zx_thread_self()));
+    EXPECT_EQ(owner_of(&a), zxrv_koid_of(zx_thread_self()));
     // w1 waits on b naming w0: chain b -> w0 -> a -> us: fine.
     ASSERT_OK(start_waiter(&w[1], 1, &b, 0, w[0].thread, ZX_TIME_INFINITE));
     ASSERT_TRUE(blocked(2));
-    EXPECT_EQ(owner_of(&b), koid_of(w[0].thread));
+    EXPECT_EQ(owner_of(&b), zxrv_koid_of(w[0].thread));
     // We wait on b... no: we would wait forever. Instead, requeue w0's futex
     // owner to w1: a -> w1 -> b -> w0 -> a is a cycle: no owner.
     zx_futex_t spare = 0;
     EXPECT_OK(zx_futex_requeue(&spare, 0, 0, &a, 0, w[1].thread));
     EXPECT_EQ(owner_of(&a), ZX_KOID_INVALID);
-    EXPECT_EQ(owner_of(&b), koid_of(w[0].thread));
+    EXPECT_EQ(owner_of(&b), zxrv_koid_of(w[0].thread));
     EXPECT_OK(zx_futex_wake(&a, UINT32_MAX));
     EXPECT_OK(zx_futex_wake(&b, UINT32_MAX));
     join_all(w, 2);
@@ -650,7 +636,7 @@ TEST_CASE(killed_waiter_leaves_the_futex) {
     EXPECT_OK(zx_object_wait_one(w[0].thread, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL));
     EXPECT_TRUE(blocked(2));
     EXPECT_EQ(atomic_load(&w[0].done), 0);  // it never returned to user mode
-    EXPECT_EQ(owner_of(&f), koid_of(zx_thread_self()));  // waiters remain
+    EXPECT_EQ(owner_of(&f), zxrv_koid_of(zx_thread_self()));  // waiters remain
     // The queue is intact: one wake wakes exactly the next one.
     EXPECT_OK(zx_futex_wake(&f, 1));
     EXPECT_OK(join(w[1].thread));
@@ -661,7 +647,7 @@ TEST_CASE(killed_waiter_leaves_the_futex) {
     zx_futex_t g = 0;
     EXPECT_OK(zx_futex_requeue(&f, 0, 0, &g, 1, zx_thread_self()));
     EXPECT_EQ(owner_of(&f), ZX_KOID_INVALID);
-    EXPECT_EQ(owner_of(&g), koid_of(zx_thread_self()));
+    EXPECT_EQ(owner_of(&g), zxrv_koid_of(zx_thread_self()));
     EXPECT_OK(zx_task_kill(w[2].thread));
     EXPECT_OK(zx_object_wait_one(w[2].thread, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL));
     EXPECT_TRUE(blocked(0));
@@ -801,7 +787,7 @@ TEST_CASE(mutex_under_contention) {
 }
 
 int main(int argc, char **argv) {
-    base_waiters = waiters_now();
+    base_waiters = zxrv_futex_waiters();
     if (base_waiters == UINT64_MAX) {
         printf("futex-test: no kernel stats (root resource missing)\n");
         return 1;

@@ -28,24 +28,10 @@ static struct timespec deadline_in(zx_duration_t ns) {
     return ts;
 }
 
-static zx_koid_t koid_of(zx_handle_t h) {
-    zx_info_handle_basic_t info;
-    memset(&info, 0, sizeof info);
-    if (zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL) != ZX_OK) return 0;
-    return info.koid;
-}
-
-static uint64_t futex_waiters(void) {
-    zxrv_kernel_stats_t ks;
-    memset(&ks, 0, sizeof ks);
-    zxrv_kernel_stats(&ks);
-    return ks.futex_waiters;
-}
-
 // Until n threads are blocked in futexes (5 s at most).
 static bool futex_blocked(uint64_t n) {
     zx_time_t end = zx_clock_get_monotonic() + 5000 * MS;
-    while (futex_waiters() != n) {
+    while (zxrv_futex_waiters() != n) {
         if (zx_clock_get_monotonic() > end) return false;
         zx_nanosleep(zx_clock_get_monotonic() + MS);
     }
@@ -73,7 +59,7 @@ TEST_CASE(create_join_identity) {
     thrd_t t;
     ASSERT_EQ(thrd_create(&t, report_ident, &id), thrd_success);
     zx_handle_t h = thrd_get_zx_handle(t);
-    zx_koid_t k = koid_of(h);
+    zx_koid_t k = zxrv_koid_of(h);
     int res = 0;
     ASSERT_EQ(thrd_join(t, &res), thrd_success);
     EXPECT_EQ(res, 1234);
@@ -82,7 +68,7 @@ TEST_CASE(create_join_identity) {
     EXPECT_TRUE(thrd_equal(thrd_current(), thrd_current()));
     EXPECT_EQ(id.self, h);
     EXPECT_EQ(id.from_thrd, h);
-    EXPECT_TRUE(k != 0 && k != koid_of(zx_thread_self()));
+    EXPECT_TRUE(k != 0 && k != zxrv_koid_of(zx_thread_self()));
     EXPECT_EQ(zx_thread_self(), thrd_get_zx_handle(thrd_current()));
     EXPECT_STATUS(zx_handle_close(h), ZX_ERR_BAD_HANDLE);  // join closed it
     EXPECT_EQ(thrd_join(thrd_current(), NULL), thrd_error);
@@ -267,14 +253,14 @@ static int lock_once(void *arg) {
 
 TEST_CASE(mutex_futex_names_the_holder) {
     mtx_t m = MTX_INIT;
-    uint64_t base = futex_waiters();
+    uint64_t base = zxrv_futex_waiters();
     ASSERT_EQ(mtx_lock(&m), thrd_success);
     thrd_t t;
     ASSERT_EQ(thrd_create(&t, lock_once, &m), thrd_success);
     ASSERT_TRUE(futex_blocked(base + 1));
     zx_koid_t owner = 0;
     EXPECT_OK(zx_futex_get_owner(&m.__state, &owner));
-    EXPECT_EQ(owner, koid_of(zx_thread_self()));
+    EXPECT_EQ(owner, zxrv_koid_of(zx_thread_self()));
     EXPECT_EQ(atomic_load(&m.__state) & 1, 0);  // marked contested
     EXPECT_EQ(mtx_unlock(&m), thrd_success);
     EXPECT_EQ(thrd_join(t, NULL), thrd_success);
@@ -360,7 +346,7 @@ static int wait_gate(void *arg) {
 TEST_CASE(broadcast_wakes_everyone) {
     enum { N = 6 };
     thrd_t t[N];
-    uint64_t base = futex_waiters();
+    uint64_t base = zxrv_futex_waiters();
     gate_open = false;
     atomic_store(&through, 0);
     for (int i = 0; i < N; i++) ASSERT_EQ(thrd_create(&t[i], wait_gate, NULL), thrd_success);
@@ -474,7 +460,7 @@ static int malloc_once(void *arg) {
 }
 
 TEST_CASE(malloc_takes_the_libc_lock) {
-    uint64_t base = futex_waiters();
+    uint64_t base = zxrv_futex_waiters();
     atomic_store(&malloced, 0);
     __LIBC_LOCK();
     __LIBC_LOCK();  // recursive

@@ -19,4 +19,9 @@ zx_handle_t zxrv_bootfs_vmo(void);
 zx_handle_t zxrv_root_resource(void);
 // The kernel counters, through the root resource startup handle.
 zx_status_t zxrv_kernel_stats(zxrv_kernel_stats_t *out);
+// Threads blocked in zx_futex_wait now (all processes); UINT64_MAX if the
+// counters cannot be read.
+uint64_t zxrv_futex_waiters(void);
+// The koid of the object behind a handle (ZX_INFO_HANDLE_BASIC); 0 on error.
+zx_koid_t zxrv_koid_of(zx_handle_t h);
 #endif
