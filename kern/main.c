@@ -26,7 +26,9 @@
 #include "mm/kaspace.h"
 #include "mm/page_alloc.h"
 #include "mm/physmap.h"
+#include "obj/handle.h"
 #include "obj/resource.h"
+#include "obj/signal.h"
 #include "platform/board.h"
 #include "platform/dt.h"
 
@@ -216,6 +218,7 @@ static void kmain_on_kstack(void) {
         machine_exit(0);
     }
     irq_disable();  // the kernel runs with interrupts off outside the idle loop
+    handle_gone_hook = object_handle_gone;  // closing a handle cancels its waits
     resource_init_from_dt(&dt);  // the root filter: what MMIO resources may grant
     if (dt.initrd_end > dt.initrd_start) {
         userboot_start(&dt, dt.bootargs);

@@ -360,3 +360,5 @@ void sched_exit_locked(void) {
     schedule_locked();
     panic("a dead thread was scheduled");
 }
+
+void sched_wake_locked(struct thread *t, zx_status_t status) { wake_locked(t, status); }

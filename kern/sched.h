@@ -56,6 +56,10 @@ struct thread *wait_queue_wake_one_locked(struct wait_queue *wq, zx_status_t sta
 // without waking them (their deadlines stay). Returns how many moved. Caller
 // holds sched_lock.
 uint32_t wait_queue_requeue_locked(struct wait_queue *from, struct wait_queue *to, uint32_t count);
+// Wake t with `status` if it is BLOCKED (on any wait queue or none); else
+// nothing. Caller holds sched_lock. For waits that are not a queue (a
+// thread waiting on many objects is woken by whichever fires first).
+void sched_wake_locked(struct thread *t, zx_status_t status);
 // Interrupt a thread for a kill (caller set kill_pending): wake it with
 // ZX_ERR_CANCELED if it is blocked, or send an IPI to the hart it runs on so
 // that it stops on its way back to user mode. Caller holds sched_lock.

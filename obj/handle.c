@@ -134,6 +134,8 @@ static struct handle_slot *handle_lookup_locked(struct handle_table *t, zx_handl
     return s;
 }
 
+void (*handle_gone_hook)(struct object *o, const struct handle_table *t, zx_handle_t h);
+
 // ---- free list ----
 
 // Append a free slot to the tail of the free list.
@@ -228,6 +230,7 @@ void handle_table_destroy(struct handle_table *t) {
         struct object *obj = slots[i].obj;
         if (!obj) continue;
         slots[i].obj = NULL;
+        if (handle_gone_hook) handle_gone_hook(obj, t, handle_encode(t->secret, i, slots[i].gen));
         object_handle_removed(obj);
         object_unref(obj);
     }
@@ -330,32 +333,32 @@ zx_status_t handle_duplicate(struct handle_table *t, zx_handle_t h, zx_rights_t 
     return handle_add_common(t, HANDLE_ADD_DUPLICATE, NULL, rights, h, out);
 }
 
-zx_status_t handle_get(struct handle_table *t, zx_handle_t h, zx_obj_type_t type, zx_rights_t required,
-                       struct object **out_obj, zx_rights_t *out_rights) {
+uint64_t handle_table_lock(struct handle_table *t) { return spin_lock_irqsave(&t->lock); }
+void handle_table_unlock(struct handle_table *t, uint64_t flags) { spin_unlock_irqrestore(&t->lock, flags); }
+
+zx_status_t handle_get_locked(struct handle_table *t, zx_handle_t h, zx_obj_type_t type, zx_rights_t required,
+                              struct object **out_obj, zx_rights_t *out_rights) {
     uint32_t index;
-    uint64_t f = spin_lock_irqsave(&t->lock);
     struct handle_slot *s = handle_lookup_locked(t, h, &index);
-    if (!s) {
-        spin_unlock_irqrestore(&t->lock, f);
-        return ZX_ERR_BAD_HANDLE;
-    }
+    if (!s) return ZX_ERR_BAD_HANDLE;
     struct object *obj = s->obj;
     zx_rights_t rights = s->rights;
-    if (type != ZX_OBJ_TYPE_NONE && object_type(obj) != type) {
-        spin_unlock_irqrestore(&t->lock, f);
-        return ZX_ERR_WRONG_TYPE;
-    }
-    if ((rights & required) != required) {
-        spin_unlock_irqrestore(&t->lock, f);
-        return ZX_ERR_ACCESS_DENIED;
-    }
+    if (type != ZX_OBJ_TYPE_NONE && object_type(obj) != type) return ZX_ERR_WRONG_TYPE;
+    if ((rights & required) != required) return ZX_ERR_ACCESS_DENIED;
     // Taken under the lock: the handle's own reference keeps obj alive until
     // we hold ours.
     object_ref(obj);
-    spin_unlock_irqrestore(&t->lock, f);
     *out_obj = obj;
     if (out_rights) *out_rights = rights;
     return ZX_OK;
+}
+
+zx_status_t handle_get(struct handle_table *t, zx_handle_t h, zx_obj_type_t type, zx_rights_t required,
+                       struct object **out_obj, zx_rights_t *out_rights) {
+    uint64_t f = spin_lock_irqsave(&t->lock);
+    zx_status_t st = handle_get_locked(t, h, type, required, out_obj, out_rights);
+    spin_unlock_irqrestore(&t->lock, f);
+    return st;
 }
 
 // Free h's slot and hand its reference and handle_count unit to the caller
@@ -373,6 +376,7 @@ static zx_status_t handle_detach(struct handle_table *t, zx_handle_t h, struct o
     if (out_rights) *out_rights = s->rights;
     handle_slot_release_locked(t, index);
     spin_unlock_irqrestore(&t->lock, f);
+    if (handle_gone_hook) handle_gone_hook(*out_obj, t, h);
     return ZX_OK;
 }
 
@@ -415,7 +419,10 @@ zx_status_t handle_replace(struct handle_table *t, zx_handle_t h, zx_rights_t ne
     // as they are: no object_ref/unref, no handle_added/removed.
     uint32_t new_index = handle_free_take_locked(t);
     zx_handle_t nh = handle_slot_fill_locked(t, new_index, obj, new_rights);
+    // The new handle keeps the old one's reference, so obj lives on while
+    // the waits made through the old value are canceled.
     spin_unlock_irqrestore(&t->lock, f);
+    if (handle_gone_hook) handle_gone_hook(obj, t, h);
     *out = nh;
     return ZX_OK;
 }

@@ -50,6 +50,12 @@ struct handle_table {
     uint32_t free_tail;         // index of the last free slot, or UINT32_MAX (added)
 };
 
+// Called (when set) each time a handle leaves a table, with no lock held
+// and a reference on the object still held: close, replace, take (transfer)
+// and handle_table_destroy. The kernel sets it to object_handle_gone
+// (obj/signal.h), which cancels the waits made through that handle.
+extern void (*handle_gone_hook)(struct object *o, const struct handle_table *t, zx_handle_t h);
+
 // max: the most handles the table will hold. secret: per-table scrambling value.
 // (Added:) allocates nothing (the slot array is grown by the first
 // handle_add); ZX_ERR_INVALID_ARGS unless 1 <= max <= HANDLE_TABLE_MAX_SLOTS.
@@ -74,6 +80,14 @@ zx_status_t handle_add(struct handle_table *t, struct object *obj, zx_rights_t r
 // ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED.
 zx_status_t handle_get(struct handle_table *t, zx_handle_t h, zx_obj_type_t type, zx_rights_t required,
                        struct object **out_obj, zx_rights_t *out_rights);
+
+// handle_get with the table lock held by the caller (handle_table_lock),
+// for callers that must act while the handle is certain to stay in the
+// table (zx_object_wait_*: an observer is added before a close can cancel).
+uint64_t handle_table_lock(struct handle_table *t);
+void handle_table_unlock(struct handle_table *t, uint64_t flags);
+zx_status_t handle_get_locked(struct handle_table *t, zx_handle_t h, zx_obj_type_t type, zx_rights_t required,
+                              struct object **out_obj, zx_rights_t *out_rights);
 
 // Remove a handle; its reference passes to the caller through *out_obj
 // (which must eventually be unref'd or handed to handle_add's caller logic).

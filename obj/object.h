@@ -28,6 +28,7 @@
 #include "kern/wait.h"
 
 struct object;
+struct signal_observer;
 
 struct object_ops {
     zx_obj_type_t type;
@@ -46,10 +47,10 @@ struct object {
     zx_koid_t koid;
     struct spinlock lock;
     char name[ZX_MAX_NAME_LEN];
-    // Signal state and its waiters: guarded by the scheduler lock
-    // (obj/signal.c), so a waiter cannot miss a signal.
+    // Signal state and its observers (obj/signal.h): guarded by the
+    // scheduler lock, so a waiter cannot miss a signal.
     zx_signals_t signals;
-    struct wait_queue waiters;
+    struct signal_observer *observers;
 };
 
 // Initialise a new object with refcount 1 and no handles; assigns a koid.

@@ -222,17 +222,3 @@ zx_status_t sys_object_set_property(zx_handle_t handle, uint32_t property, uptr_
     object_unref(o);
     return st;
 }
-
-// zx_status_t zx_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
-//                                zx_signals_t* observed)
-zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline, uptr_t observed) {
-    struct object *o;
-    zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_NONE, SYS_RIGHTS_object_wait_one_handle, &o, 0);
-    if (st != ZX_OK) return st;
-    zx_signals_t seen = 0;
-    st = object_wait_one(o, signals, deadline, &seen);
-    object_unref(o);
-    if (st == ZX_ERR_CANCELED) return st;  // the thread is being killed
-    if (!uptr_is_null(observed) && copy_to_user(observed, &seen, sizeof(seen)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    return st;
-}

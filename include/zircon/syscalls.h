@@ -7,6 +7,7 @@
 #include <zircon/rights.h>
 #include <zircon/types.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
 #include <zircon/syscalls/definitions.h>
 
 #endif  // SYSROOT_ZIRCON_SYSCALLS_H_

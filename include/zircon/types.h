@@ -119,6 +119,14 @@ typedef int zx_futex_storage_t;
 #define ZX_CHANNEL_WRITABLE ((zx_signals_t)1u << 1)
 #define ZX_CHANNEL_PEER_CLOSED ((zx_signals_t)1u << 2)
 
+// zx_object_wait_many: one item per handle (MO types.h@04f93c7).
+#define ZX_WAIT_MANY_MAX_ITEMS ((size_t)64)
+typedef struct zx_wait_item {
+    zx_handle_t handle;
+    zx_signals_t waitfor;
+    zx_signals_t pending;
+} zx_wait_item_t;
+
 // zx_vmo_create options.
 #define ZX_VMO_RESIZABLE ((uint32_t)1u << 1)
 #define ZX_VMO_DISCARDABLE ((uint32_t)1u << 2)

@@ -16,6 +16,7 @@
 #include <zircon/rights.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/policy.h>
+#include <zircon/syscalls/port.h>
 #include <zircon/syscalls/resource.h>
 #include <zircon/time.h>
 #include <zircon/types.h>
@@ -120,6 +121,7 @@ ABI_EQ(ZX_DEFAULT_PROCESS_RIGHTS, 0x6d3cfu);
 ABI_EQ(ZX_DEFAULT_RESOURCE_RIGHTS, 0x800bu);
 ABI_EQ(ZX_DEFAULT_THREAD_RIGHTS, 0x4d2cfu);
 ABI_EQ(ZX_DEFAULT_VMAR_RIGHTS, 0x208003u);
+ABI_EQ(ZX_DEFAULT_PORT_RIGHTS, 0x800fu);  // MO rights.h@42b0a09
 ABI_EQ(ZX_DEFAULT_VMO_RIGHTS, 0xd0efu);
 
 // --- types.h (CM; MO @687f9a1 for the same values) ---
@@ -424,6 +426,65 @@ ABI_OFF(zx_info_process_v1_t, started, 8);
 ABI_OFF(zx_info_process_v1_t, exited, 9);
 ABI_OFF(zx_info_process_v1_t, debugger_attached, 10);
 ABI_OFF(zx_info_process_v1_t, padding1, 11);
+
+// --- syscalls/port.h (MO @6de6535; ZX_WAIT_ASYNC_BOOT_TIMESTAMP: MO zircon/vdso/object.fidl@63051ec) ---
+ABI_EQ(ZX_WAIT_ASYNC_ONCE, 0u);
+ABI_EQ(ZX_WAIT_ASYNC_TIMESTAMP, 1u);
+ABI_EQ(ZX_WAIT_ASYNC_EDGE, 2u);
+ABI_EQ(ZX_WAIT_ASYNC_BOOT_TIMESTAMP, 4u);
+ABI_EQ(ZX_PKT_TYPE_USER, 0x00u);
+ABI_EQ(ZX_PKT_TYPE_SIGNAL_ONE, 0x01u);
+ABI_EQ(ZX_PKT_TYPE_GUEST_BELL, 0x03u);
+ABI_EQ(ZX_PKT_TYPE_GUEST_MEM, 0x04u);
+ABI_EQ(ZX_PKT_TYPE_GUEST_IO, 0x05u);
+ABI_EQ(ZX_PKT_TYPE_GUEST_VCPU, 0x06u);
+ABI_EQ(ZX_PKT_TYPE_INTERRUPT, 0x07u);
+ABI_EQ(ZX_PKT_TYPE_PAGE_REQUEST, 0x09u);
+ABI_EQ(ZX_PORT_BIND_TO_INTERRUPT, 1u);
+ABI_EQ(ZX_PKT_IS_USER(0u), 1);
+ABI_EQ(ZX_PKT_IS_SIGNAL_ONE(1u), 1);
+ABI_EQ(ZX_PKT_IS_GUEST_BELL(3u), 1);
+ABI_EQ(ZX_PKT_IS_GUEST_MEM(4u), 1);
+ABI_EQ(ZX_PKT_IS_GUEST_IO(5u), 1);
+ABI_EQ(ZX_PKT_IS_GUEST_VCPU(6u), 1);
+ABI_EQ(ZX_PKT_IS_INTERRUPT(7u), 1);
+ABI_EQ(ZX_PKT_IS_PAGE_REQUEST(9u), 1);
+ABI_EQ(ZX_PKT_IS_USER(1u), 0);
+ABI_EQ(ZX_PKT_GUEST_VCPU_INTERRUPT, 0u);
+ABI_EQ(ZX_PKT_GUEST_VCPU_STARTUP, 1u);
+ABI_EQ(ZX_PKT_GUEST_VCPU_EXIT, 2u);
+ABI_EQ(ZX_PAGER_VMO_READ, 0u);
+ABI_EQ(ZX_PAGER_VMO_COMPLETE, 1u);
+ABI_EQ(ZX_PAGER_VMO_DIRTY, 2u);
+ABI_SIZE(zx_packet_user_t, 32);
+ABI_SIZE(zx_packet_signal_t, 32);
+ABI_SIZE(zx_packet_guest_bell_t, 32);
+ABI_SIZE(zx_packet_guest_mem_t, 32);
+ABI_SIZE(zx_packet_guest_io_t, 32);
+ABI_SIZE(zx_packet_guest_vcpu_t, 32);
+ABI_SIZE(zx_packet_interrupt_t, 32);
+ABI_SIZE(zx_packet_page_request_t, 32);
+ABI_SIZE(zx_packet_processor_power_level_transition_request_t, 32);
+ABI_SIZE(zx_port_packet_t, 48);
+ABI_OFF(zx_port_packet_t, key, 0);
+ABI_OFF(zx_port_packet_t, type, 8);
+ABI_OFF(zx_port_packet_t, status, 12);
+ABI_OFF(zx_port_packet_t, user, 16);
+ABI_OFF(zx_port_packet_t, signal, 16);
+ABI_OFF(zx_packet_signal_t, trigger, 0);
+ABI_OFF(zx_packet_signal_t, observed, 4);
+ABI_OFF(zx_packet_signal_t, count, 8);
+ABI_OFF(zx_packet_signal_t, timestamp, 16);
+ABI_OFF(zx_packet_signal_t, reserved1, 24);
+ABI_OFF(zx_packet_interrupt_t, timestamp, 0);
+ABI_OFF(zx_packet_page_request_t, offset, 8);
+
+// --- types.h: zx_object_wait_many (MO @04f93c7) ---
+ABI_EQ(ZX_WAIT_MANY_MAX_ITEMS, 64u);
+ABI_SIZE(zx_wait_item_t, 12);
+ABI_OFF(zx_wait_item_t, handle, 0);
+ABI_OFF(zx_wait_item_t, waitfor, 4);
+ABI_OFF(zx_wait_item_t, pending, 8);
 
 // --- syscalls/resource.h (MO @450094e) ---
 ABI_INT(zx_rsrc_kind_t, 4, 0);

@@ -24,6 +24,7 @@
 #include <zircon/syscalls/definitions.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/policy.h>
+#include <zircon/syscalls/port.h>
 #include <zircon/syscalls/resource.h>
 #include <zircon/threads.h>
 #include <zircon/time.h>

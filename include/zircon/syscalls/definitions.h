@@ -36,6 +36,10 @@ zx_status_t zx_object_set_property(zx_handle_t handle, uint32_t property, const 
 zx_status_t _zx_object_set_property(zx_handle_t handle, uint32_t property, const void* value, size_t value_size);
 zx_status_t zx_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline, zx_signals_t* observed);
 zx_status_t _zx_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline, zx_signals_t* observed);
+zx_status_t zx_object_wait_many(zx_wait_item_t* items, size_t num_items, zx_time_t deadline);
+zx_status_t _zx_object_wait_many(zx_wait_item_t* items, size_t num_items, zx_time_t deadline);
+zx_status_t zx_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key, zx_signals_t signals, uint32_t options);
+zx_status_t _zx_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key, zx_signals_t signals, uint32_t options);
 zx_status_t zx_channel_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 zx_status_t _zx_channel_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 zx_status_t zx_channel_write(zx_handle_t handle, uint32_t options, const void* bytes, uint32_t num_bytes, const zx_handle_t* handles, uint32_t num_handles);
@@ -118,6 +122,16 @@ zx_status_t zx_event_create(uint32_t options, zx_handle_t* out);
 zx_status_t _zx_event_create(uint32_t options, zx_handle_t* out);
 zx_status_t zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 zx_status_t _zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
+zx_status_t zx_port_create(uint32_t options, zx_handle_t* out);
+zx_status_t _zx_port_create(uint32_t options, zx_handle_t* out);
+zx_status_t zx_port_queue(zx_handle_t handle, const zx_port_packet_t* packet);
+zx_status_t _zx_port_queue(zx_handle_t handle, const zx_port_packet_t* packet);
+zx_status_t zx_port_wait(zx_handle_t handle, zx_time_t deadline, zx_port_packet_t* packet);
+zx_status_t _zx_port_wait(zx_handle_t handle, zx_time_t deadline, zx_port_packet_t* packet);
+zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key);
+zx_status_t _zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key);
+zx_status_t zx_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key);
+zx_status_t _zx_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key);
 
 __END_CDECLS
 
