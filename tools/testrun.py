@@ -197,7 +197,7 @@ USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-
               "event-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource",
-               "port")
+               "port", "object-wait-many")
 
 
 def conformance_table(build):
