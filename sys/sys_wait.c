@@ -64,12 +64,13 @@ static zx_status_t wait_handles(const zx_handle_t *handles, const zx_signals_t *
         }
         if (st != ZX_OK) break;
         objs[added] = o;
-        struct waiter *w = &ws_items[added];
-        *w = (struct waiter){.ob = {.watched = want[added], .table = ht, .handle = handles[added],
-                                    .on_match = waiter_fire, .on_cancel = waiter_cancel},
-                             .ws = &ws};
+        ws_items[added] = (struct waiter){.ob = {.watched = want[added], .table = ht, .handle = handles[added],
+                                                 .on_match = waiter_fire, .on_cancel = waiter_cancel},
+                                          .ws = &ws};
+    }
+    if (st == ZX_OK) {  // all or nothing: a bad handle fails the call before any wait
         uint64_t f = sched_lock_irqsave();
-        signal_observer_add_locked(o, &w->ob);
+        for (size_t i = 0; i < added; i++) signal_observer_add_locked(objs[i], &ws_items[i].ob);
         sched_unlock_irqrestore(f);
     }
     handle_table_unlock(ht, hf);

@@ -136,6 +136,12 @@ def qemu_cases():
                                    r"bench: zx_vmo_create_physical \+ close: \d+ instructions",
                                    r"bench: uncontended mtx_lock \+ mtx_unlock: \d+ instructions",
                                    r"init: bench exited with 0", rf"init: bench {CLEAN}"]))
+    cases.append(qemu_case("qemu-user-bench-wait", append="init.run=bench-wait lockdep=off", extra=["--icount"],
+                           timeout=120,
+                           expect=[r"bench: zx_port_queue \+ zx_port_wait: \d+ instructions",
+                                   r"bench: zx_object_wait_many on 8 items .*: \d+ instructions",
+                                   r"bench: kernel bytes per event pair side: \d+",
+                                   r"init: bench-wait exited with 0", rf"init: bench-wait {CLEAN}"]))
     # user/README.md's threads example (user/examples/mutex-counter.c).
     cases.append(qemu_case("qemu-user-mutex-counter-example", append="init.run=mutex-counter",
                            expect=[r"mutex-counter: 2000000 \(want 2000000\)", r"init: mutex-counter exited with 0",
@@ -411,7 +417,7 @@ def main():
         print("conformance: family                      passed  failed")
         for _, label, ok, bad in fams:
             print(f"conformance: {label:<30} {ok:>6}  {bad:>6}")
-    for b in ("qemu-user-bench", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup"):
+    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup"):
         path = log_path(a.build, b)
         if b in ran and os.path.exists(path):
             for line in open(path, errors="replace"):
