@@ -142,6 +142,11 @@ def qemu_cases():
                                    r"bench: zx_object_wait_many on 8 items .*: \d+ instructions",
                                    r"bench: kernel bytes per event pair side: \d+",
                                    r"init: bench-wait exited with 0", rf"init: bench-wait {CLEAN}"]))
+    # init is an event loop on a port: two programs at once, each exit
+    # reported as its ZX_PROCESS_TERMINATED packet arrives.
+    cases.append(qemu_case("qemu-init-event-loop-smp2", smp=2, append="init.run=hello init.run=counter",
+                           expect=[r"hello from user space", r"init: hello exited with 0",
+                                   r"init: counter exited with 0", r"zxrv: init exited with 0"]))
     # user/README.md's threads example (user/examples/mutex-counter.c).
     cases.append(qemu_case("qemu-user-mutex-counter-example", append="init.run=mutex-counter",
                            expect=[r"mutex-counter: 2000000 \(want 2000000\)", r"init: mutex-counter exited with 0",

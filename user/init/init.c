@@ -6,11 +6,14 @@
 // read with zx_vmo_read), each with PA_HND argument 0.
 //
 // With a word init.run=NAME, init starts the archive's file NAME with
-// argv = NAME + every word after that one, and with duplicates of the root
+// argv = NAME + the words after that one (up to the next init.run= word: each
+// starts one more program, all at once), and with duplicates of the root
 // job (PA_JOB_DEFAULT), the root resource (PA_RESOURCE), the boot archive
-// (ZXRV_PA_BOOT_ARCHIVE) and its console MMIO resource (ZXRV_PA_CONSOLE_MMIO);
-// waits for it to terminate; prints "init: NAME exited with N"
-// and exits with N (the kernel then powers off with it as the status).
+// (ZXRV_PA_BOOT_ARCHIVE) and its console MMIO resource (ZXRV_PA_CONSOLE_MMIO).
+// It is an event loop on one port: each program's ZX_PROCESS_TERMINATED comes
+// as a packet (zx_object_wait_async), and init prints "init: NAME exited with
+// N" as each ends (with the leak check when one program ran), then exits with
+// the first nonzero N, else 0 (the kernel then powers off with it as the status).
 // Without init.run=, it prints a banner and the archive's file list, and
 // exits 0. Exit codes of its own: 1 bad archive or missing handle,
 // 126 NAME could not be started, 127 NAME is not in the archive.
@@ -22,6 +25,7 @@
 #include <zircon/process.h>
 #include <zircon/status.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/port.h>
 #include <zircon/syscalls/resource.h>
 #include <zxrv/bootstrap.h>
 #include <zxrv/cpio.h>
@@ -174,8 +178,19 @@ static void warm_up(void) {
     warm_stack();
 }
 
-static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64_t size, int argc,
-               char **argv) {
+// A program init started and is waiting for (its index is the port key).
+struct child {
+    const char *name;
+    zx_handle_t proc;
+    zxrv_kernel_stats_t before;  // for the leak check (one program only)
+    bool stats;
+};
+
+#define MAX_CHILDREN 8
+
+// Start one program and ask for a packet on `port` (key `key`) when it terminates.
+static int start(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64_t size, int argc, char **argv,
+                 zx_handle_t port, uint64_t key, struct child *c) {
     const char *name = argv[0];
     void *elf = NULL;
     size_t elf_len = 0;
@@ -185,8 +200,8 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
 
     // The leak check: what the kernel holds before the launch and after the
     // process is gone (pages outside the heap, heap blocks, objects).
-    zxrv_kernel_stats_t before, after;
-    bool stats = zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &before, sizeof before, NULL, NULL) == ZX_OK;
+    c->name = name;
+    c->stats = zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &c->before, sizeof c->before, NULL, NULL) == ZX_OK;
 
     zx_handle_t handles[4];
     uint32_t tags[4], n = 0;
@@ -194,26 +209,33 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
         free(elf);
         return 1;
     }
-    zx_handle_t proc = ZX_HANDLE_INVALID;
+    c->proc = ZX_HANDLE_INVALID;
     zx_status_t st = zxrv_launch(job, name, elf, elf_len, argc, (const char *const *)argv, tags,
-                                 handles, n, &proc);
+                                 handles, n, &c->proc);
     free(elf);
     if (st != ZX_OK) {
         printf("init: %s: launch failed: %s\n", name, zx_status_get_string(st));
         return 126;
     }
-
-    zx_signals_t seen = 0;
-    st = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, &seen);
+    st = zx_object_wait_async(c->proc, port, key, ZX_PROCESS_TERMINATED, 0);
     if (st != ZX_OK) {
-        printf("init: %s: waiting failed: %s\n", name, zx_status_get_string(st));
-        (void)zx_handle_close(proc);
+        printf("init: %s: zx_object_wait_async failed: %s\n", name, zx_status_get_string(st));
+        zx_task_kill(c->proc);
+        zx_handle_close(c->proc);
         return 1;
     }
+    return 0;
+}
+
+// The program of `c` terminated: report its exit (and, when it ran alone, what
+// it left behind). Returns its return code, or 1 when that cannot be read.
+static int finish(zx_handle_t resource, struct child *c, bool leak_check) {
+    const char *name = c->name;
     zx_info_process_t info;
     memset(&info, 0, sizeof info);
-    st = zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL);
-    (void)zx_handle_close(proc);
+    zx_status_t st = zx_object_get_info(c->proc, ZX_INFO_PROCESS, &info, sizeof info, NULL, NULL);
+    (void)zx_handle_close(c->proc);
+    c->proc = ZX_HANDLE_INVALID;
     if (st != ZX_OK) {
         printf("init: %s: ZX_INFO_PROCESS failed: %s\n", name, zx_status_get_string(st));
         return 1;
@@ -229,9 +251,11 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
     // freed once that hart has switched away, its objects as their last
     // references go): wait up to a second for the counts to settle. A real
     // leak does not.
+    bool stats = c->stats && leak_check;
+    zxrv_kernel_stats_t after, before = c->before;
     int64_t pages = 0, blocks = 0, objects = 0, waiters = 0;
     for (int tries = 0; stats && tries < 200; tries++) {
-        if (tries) zx_nanosleep(zx_clock_get_monotonic() + 5000000);
+        if (tries) zx_nanosleep(zx_deadline_after(ZX_MSEC(5)));
         if (zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &after, sizeof after, NULL, NULL) != ZX_OK) {
             stats = false;
             break;
@@ -250,6 +274,52 @@ static int run(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64
             printf("init: %s left nothing behind\n", name);
     }
     return (int)info.return_code;
+}
+
+// The event loop: one port; every program started has a wait_async on it for
+// ZX_PROCESS_TERMINATED (key = its index). Each packet is one program's end.
+// Returns the first nonzero return code, else 0.
+static int run_all(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64_t size, int nprog,
+                   int *argcs, char ***argvs) {
+    zx_handle_t port;
+    zx_status_t st = zx_port_create(0, &port);
+    if (st != ZX_OK) {
+        printf("init: zx_port_create failed: %s\n", zx_status_get_string(st));
+        return 1;
+    }
+    struct child children[MAX_CHILDREN];
+    int running = 0, rc = 0;
+    for (int i = 0; i < nprog; i++) {
+        int r = start(job, resource, bootfs, size, argcs[i], argvs[i], port, (uint64_t)i, &children[i]);
+        if (r != 0) {
+            children[i].proc = ZX_HANDLE_INVALID;
+            if (!rc) rc = r;
+            continue;
+        }
+        running++;
+    }
+    // The kernel's counters are global: the leak check means something only
+    // when one program runs.
+    bool leak_check = nprog == 1;
+    while (running > 0) {
+        zx_port_packet_t pkt;
+        st = zx_port_wait(port, ZX_TIME_INFINITE, &pkt);
+        if (st != ZX_OK) {
+            printf("init: zx_port_wait failed: %s\n", zx_status_get_string(st));
+            rc = rc ? rc : 1;
+            break;
+        }
+        if (pkt.type != ZX_PKT_TYPE_SIGNAL_ONE || pkt.key >= (uint64_t)nprog ||
+            !(pkt.signal.observed & ZX_PROCESS_TERMINATED) || children[pkt.key].proc == ZX_HANDLE_INVALID) {
+            printf("init: unexpected packet (type %" PRIu32 ", key %" PRIu64 ")\n", pkt.type, pkt.key);
+            continue;
+        }
+        int r = finish(resource, &children[pkt.key], leak_check);
+        if (r != 0 && !rc) rc = r;
+        running--;
+    }
+    zx_handle_close(port);
+    return rc;
 }
 
 int main(int argc, char **argv) {
@@ -286,15 +356,30 @@ int main(int argc, char **argv) {
     if (run_at < 0)
         return list_archive(bootfs, size);
 
-    // argv for the program: NAME, then every word after init.run=NAME.
-    argv[run_at] += strlen(RUN_PREFIX);
-    if (argv[run_at][0] == '\0') {
-        printf("init: init.run= names no program\n");
-        return 127;
+    // One program per init.run=NAME word; its argv is NAME and the words up
+    // to the next init.run= word.
+    int argcs[MAX_CHILDREN], nprog = 0;
+    char **argvs[MAX_CHILDREN];
+    for (int i = run_at; i < argc; i++) {
+        if (strncmp(argv[i], RUN_PREFIX, strlen(RUN_PREFIX)) != 0) {
+            if (nprog) argcs[nprog - 1]++;
+            continue;
+        }
+        if (nprog == MAX_CHILDREN) {
+            printf("init: more than %d init.run= words\n", MAX_CHILDREN);
+            return 126;
+        }
+        argv[i] += strlen(RUN_PREFIX);
+        if (argv[i][0] == '\0') {
+            printf("init: init.run= names no program\n");
+            return 127;
+        }
+        argvs[nprog] = argv + i;
+        argcs[nprog++] = 1;
     }
     if (job == ZX_HANDLE_INVALID) {
-        printf("init: cannot start %s without a job\n", argv[run_at]);
+        printf("init: cannot start %s without a job\n", argvs[0][0]);
         return 126;
     }
-    return run(job, resource, bootfs, size, argc - run_at, argv + run_at);
+    return run_all(job, resource, bootfs, size, nprog, argcs, argvs);
 }
