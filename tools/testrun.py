@@ -168,6 +168,15 @@ def qemu_cases():
         cases.append(qemu_case(f"qemu-smp-stress-{name}", append=f"asid.bits=2 init.run=smp-stress {rounds}",
                                timeout=600, expect=stress_ok + [r"smp-stress: \d+ harts, .* [1-9]\d* ASID rollovers"],
                                **kw))
+    # The port stress program (user/tests/port-stress.c): ports, waits and
+    # the objects waited on created, signalled, canceled and closed by threads
+    # on every hart at once; init's leak check follows (it also runs on 1 and
+    # 4 harts as a user test).
+    for name, kw, rounds in (("virt-smp8", dict(smp=8, mem="2G", extra=["--tcg", "multi"]), 3000),
+                             ("virt-smp2-single-tcg", dict(smp=2, extra=["--tcg", "single"]), 1000)):
+        cases.append(qemu_case(f"qemu-port-stress-{name}", append=f"init.run=port-stress {rounds}", timeout=600,
+                               expect=[r"port-stress: \d+ harts, .* 0 failures", r"init: port-stress exited with 0",
+                                       rf"init: port-stress {CLEAN}"], **kw))
     # What harts cost each other (printed, not asserted): bench's operations
     # on 4 harts at once under -icount, and the parallel speedup of a
     # CPU-bound program on 2 harts under multi-threaded TCG.
@@ -205,7 +214,7 @@ def qemu_cases():
 
 USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
               "launch-test", "policy-test", "futex-test", "abi-test", "threads-test",
-              "event-test")
+              "event-test", "port-stress")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource",
                "port", "object-wait-many")
