@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
+#include <zircon/process.h>
 #include <zircon/syscalls.h>
+#include <zircon/threads.h>
 #include <zircon/syscalls/port.h>
 #include <zircon/time.h>
 #include <zxrv/test.h>
@@ -858,6 +860,139 @@ TEST_CASE(CloseWaitRace) {
     }
     thrd_join(c, NULL);
     EXPECT_OK(c_st);
+}
+
+// ---- our own: the reference pages' sentences no Zircon case above checks ----
+
+// zx_port_create: options other than 0 and ZX_PORT_BIND_TO_INTERRUPT are INVALID_ARGS;
+// a port's handle has ZX_DEFAULT_PORT_RIGHTS (no WAIT: a port cannot be waited on).
+TEST_CASE(CreateOptionsAndRights) {
+    zx_handle_t port;
+    EXPECT_STATUS(zx_port_create(2, &port), ZX_ERR_INVALID_ARGS);
+    ASSERT_OK(zx_port_create(ZX_PORT_BIND_TO_INTERRUPT, &port));
+    zx_info_handle_basic_t info;
+    ASSERT_OK(zx_object_get_info(port, ZX_INFO_HANDLE_BASIC, &info, sizeof info, NULL, NULL));
+    EXPECT_EQ(info.rights, ZX_DEFAULT_PORT_RIGHTS);
+    EXPECT_EQ(info.type, ZX_OBJ_TYPE_PORT);
+    zx_signals_t seen;
+    EXPECT_STATUS(zx_object_wait_one(port, 1, ZX_TIME_INFINITE_PAST, &seen), ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(zx_handle_close(port));
+}
+
+// Rights: queue needs WRITE, wait needs READ, wait_async needs WAIT on the object and
+// WRITE on the port, cancel needs WRITE on the port and WAIT on the source.
+TEST_CASE(RightsAreChecked) {
+    zx_handle_t port, ro, wo, ev, ev_nowait;
+    ASSERT_OK(zx_port_create(0, &port));
+    ASSERT_OK(zx_handle_duplicate(port, ZX_RIGHT_READ, &ro));
+    ASSERT_OK(zx_handle_duplicate(port, ZX_RIGHT_WRITE, &wo));
+    ASSERT_OK(zx_event_create(0, &ev));
+    ASSERT_OK(zx_handle_duplicate(ev, ZX_RIGHT_SIGNAL, &ev_nowait));
+    const zx_port_packet_t pkt = {7, ZX_PKT_TYPE_USER, 0, {{{0}}}};
+    zx_port_packet_t out;
+    EXPECT_STATUS(zx_port_queue(ro, &pkt), ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(zx_port_queue(wo, &pkt));
+    EXPECT_STATUS(zx_port_wait(wo, ZX_TIME_INFINITE_PAST, &out), ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(zx_port_wait(ro, ZX_TIME_INFINITE_PAST, &out));
+    EXPECT_STATUS(zx_object_wait_async(ev, ro, 1, ZX_EVENT_SIGNALED, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_object_wait_async(ev_nowait, wo, 1, ZX_EVENT_SIGNALED, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_object_wait_async(ev, ev, 1, ZX_EVENT_SIGNALED, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_object_wait_async(zx_vmar_root_self(), port, 1, 1, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(zx_object_wait_async(ev, wo, 1, ZX_EVENT_SIGNALED, 0));
+    EXPECT_STATUS(zx_port_cancel(ro, ev, 1), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_port_cancel(wo, ev_nowait, 1), ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(zx_port_cancel(wo, ev, 1));
+    EXPECT_STATUS(zx_object_wait_async(ev, port, 1, ZX_EVENT_SIGNALED, ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_port_wait(port, ZX_TIME_INFINITE_PAST, NULL), ZX_ERR_INVALID_ARGS);
+    zx_handle_t h[] = {port, ro, wo, ev, ev_nowait};
+    for (int i = 0; i < 5; i++) EXPECT_OK(zx_handle_close(h[i]));
+}
+
+// Zircon's per-port bound: past 4096 queued user packets, zx_port_queue gives
+// ZX_ERR_SHOULD_WAIT (its check is "more than 4096 already queued"); taking one
+// makes room again. Signal packets do not count.
+TEST_CASE(UserPacketLimit) {
+    zx_handle_t port, ev;
+    ASSERT_OK(zx_port_create(0, &port));
+    ASSERT_OK(zx_event_create(0, &ev));
+    const zx_port_packet_t pkt = {7, ZX_PKT_TYPE_USER, 0, {{{0}}}};
+    int queued = 0;
+    while (queued < 5000 && zx_port_queue(port, &pkt) == ZX_OK) queued++;
+    EXPECT_EQ(queued, 4097);
+    EXPECT_STATUS(zx_port_queue(port, &pkt), ZX_ERR_SHOULD_WAIT);
+    EXPECT_OK(zx_object_wait_async(ev, port, 9, ZX_EVENT_SIGNALED, 0));
+    EXPECT_OK(zx_object_signal(ev, 0, ZX_EVENT_SIGNALED));  // its packet is queued all the same
+    zx_port_packet_t out;
+    EXPECT_OK(zx_port_wait(port, ZX_TIME_INFINITE_PAST, &out));
+    EXPECT_OK(zx_port_queue(port, &pkt));
+    int taken = 0, signals = 0;
+    while (zx_port_wait(port, ZX_TIME_INFINITE_PAST, &out) == ZX_OK) {
+        taken++;
+        signals += out.type == ZX_PKT_TYPE_SIGNAL_ONE;
+    }
+    EXPECT_EQ(taken, 4098);
+    EXPECT_EQ(signals, 1);
+    zx_handle_close(ev);
+    zx_handle_close(port);
+}
+
+// Closing the handle a wait was made through disarms the wait: no packet, even when
+// the object is then signalled through another handle. A packet already queued stays.
+TEST_CASE(ClosingTheWaitedHandleDisarms) {
+    zx_handle_t port, ev, dup;
+    ASSERT_OK(zx_port_create(0, &port));
+    ASSERT_OK(zx_event_create(0, &ev));
+    ASSERT_OK(zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, &dup));
+    ASSERT_OK(zx_object_wait_async(ev, port, 1, ZX_EVENT_SIGNALED, 0));
+    ASSERT_OK(zx_object_wait_async(dup, port, 2, ZX_USER_SIGNAL_0, 0));
+    ASSERT_OK(zx_object_signal(dup, 0, ZX_USER_SIGNAL_0));  // key 2 fires and is queued
+    EXPECT_OK(zx_handle_close(ev));
+    ASSERT_OK(zx_object_signal(dup, 0, ZX_EVENT_SIGNALED));  // key 1 was disarmed
+    zx_port_packet_t out;
+    ASSERT_OK(zx_port_wait(port, ZX_TIME_INFINITE_PAST, &out));
+    EXPECT_EQ(out.key, 2u);
+    EXPECT_STATUS(zx_port_wait(port, ZX_TIME_INFINITE_PAST, &out), ZX_ERR_TIMED_OUT);
+    zx_handle_close(dup);
+    zx_handle_close(port);
+}
+
+// wait_async works on every object that has signals: a VMO's ZERO_CHILDREN, an event
+// pair's PEER_CLOSED, a channel's PEER_CLOSED, a thread's TERMINATED.
+static int short_thread(void *arg) {
+    (void)arg;
+    return 0;
+}
+
+TEST_CASE(WaitAsyncOnEveryKind) {
+    zx_handle_t port, vmo, child, ep[2], ch[2];
+    ASSERT_OK(zx_port_create(0, &port));
+    ASSERT_OK(zx_vmo_create(4096, 0, &vmo));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, 4096, &child));
+    ASSERT_OK(zx_object_wait_async(vmo, port, 1, ZX_VMO_ZERO_CHILDREN, 0));
+    ASSERT_OK(zx_eventpair_create(0, &ep[0], &ep[1]));
+    ASSERT_OK(zx_object_wait_async(ep[0], port, 2, ZX_EVENTPAIR_PEER_CLOSED, 0));
+    ASSERT_OK(zx_channel_create(0, &ch[0], &ch[1]));
+    ASSERT_OK(zx_object_wait_async(ch[0], port, 3, ZX_CHANNEL_PEER_CLOSED, 0));
+    thrd_t t;
+    ASSERT_EQ(thrd_create(&t, short_thread, NULL), thrd_success);
+    zx_handle_t th;
+    ASSERT_OK(zx_handle_duplicate(thrd_get_zx_handle(t), ZX_RIGHT_SAME_RIGHTS, &th));
+    ASSERT_OK(zx_object_wait_async(th, port, 4, ZX_THREAD_TERMINATED, 0));
+    EXPECT_EQ(thrd_join(t, NULL), thrd_success);
+    zx_handle_close(child);
+    zx_handle_close(ep[1]);
+    zx_handle_close(ch[1]);
+    zx_port_packet_t out;
+    unsigned seen = 0;
+    for (int i = 0; i < 4; i++) {
+        ASSERT_OK(zx_port_wait(port, zx_deadline_after(ZX_SEC(5)), &out));
+        EXPECT_EQ(out.type, ZX_PKT_TYPE_SIGNAL_ONE);
+        seen |= 1u << out.key;
+    }
+    EXPECT_EQ(seen, 0x1eu);
+    zx_handle_t h[] = {port, vmo, ep[0], ch[0], th};
+    for (int i = 0; i < 5; i++) EXPECT_OK(zx_handle_close(h[i]));
 }
 
 int main(int argc, char **argv) {
