@@ -118,6 +118,12 @@ zx_status_t zx_event_create(uint32_t options, zx_handle_t* out);
 zx_status_t _zx_event_create(uint32_t options, zx_handle_t* out);
 zx_status_t zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 zx_status_t _zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
+zx_status_t zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t* out);
+zx_status_t _zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t* out);
+zx_status_t zx_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t slack);
+zx_status_t _zx_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t slack);
+zx_status_t zx_timer_cancel(zx_handle_t handle);
+zx_status_t _zx_timer_cancel(zx_handle_t handle);
 
 __END_CDECLS
 
