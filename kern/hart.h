@@ -8,7 +8,7 @@
 // Every usable hart runs the kernel (kern/smp.c starts them through SBI
 // HSM); each has its own slot here, its own kernel stacks (the boot/idle
 // stack and the emergency stack, both with guard pages), timer, IPI mailbox,
-// run queue and fault-fixup word. Slot 0 is the boot hart, whatever its
+// run queue, kernel timer queue and fault-fixup word. Slot 0 is the boot hart, whatever its
 // hart id.
 #ifndef KERN_HART_H
 #define KERN_HART_H
@@ -30,6 +30,8 @@
 #include <stdint.h>
 
 #include "kern/lockdep_graph.h"
+#include "kern/spinlock.h"
+#include "kern/timer_queue.h"
 
 struct thread;
 struct aspace;
@@ -57,7 +59,7 @@ struct hart {
     uint64_t fault_tval;   // stval of that fault
     uint32_t hartid;       // the hardware hart id (a0 at entry)
     uint32_t index;        // dense index (0 = boot hart)
-    uint64_t ticks;        // timer interrupts taken on this hart
+    uint64_t ticks;        // scheduler ticks taken on this hart
     uint64_t last_spurious_va;  // kernel fault retried after a fence (kern/trap.c)
     bool usercopy_nofault;  // a user copy under a lock: report faults, never resolve them
     bool online;           // running the kernel (set once by the hart itself)
@@ -81,6 +83,16 @@ struct hart {
     struct aspace *active_as;
     // Locks this hart holds (kern/lockdep.c; empty without LOCKDEP).
     struct lockdep_held held;
+    // Timers (kern/timer.c): the queue of kernel timers set on this hart and
+    // its lock, the next scheduler tick and the deadline in the hardware (in
+    // `time` units), the timer whose callback runs here now, and a count of
+    // callbacks run. tick_next and timer_programmed change only on this hart.
+    struct spinlock tq_lock;
+    struct timer_queue tq;
+    uint64_t tick_next;
+    uint64_t timer_programmed;
+    struct ktimer *timer_running;
+    uint64_t timers_fired;
 };
 
 _Static_assert(offsetof(struct hart, scratch0) == HART_SCRATCH0, "trap.S offsets");

@@ -25,10 +25,12 @@
 #include "mm/aspace.h"
 #include "mm/kaspace.h"
 #include "mm/page_alloc.h"
+#include "mm/kheap.h"
 #include "mm/physmap.h"
 #include "obj/handle.h"
 #include "obj/resource.h"
 #include "obj/signal.h"
+#include "obj/timer.h"
 #include "platform/board.h"
 #include "platform/dt.h"
 
@@ -169,7 +171,10 @@ static void print_banner(void) {
             aspace_asid_bits(),
             (void *)this_hart()->kstack_lo);
     kprintf("svpbmt:     %s\n", svpbmt_note);
-    kprintf("timer:      %s at %u Hz on each hart\n", timer_method(), timer_hz());
+    kprintf("timer:      %s at %u Hz on each hart, and a deadline queue of kernel timers per hart\n", timer_method(),
+            timer_hz());
+    kprintf("timers:     a timer object is %lu bytes (a %lu-byte heap block), its kernel timer included\n",
+            (unsigned long)sizeof(struct timer_obj), (unsigned long)kheap_block_size(sizeof(struct timer_obj)));
     kprintf("lockdep:    %s\n", lockdep_active() ? "on (lock order checked)" : "off");
     kprintf("shutdown:   %s\n", shutdown_method());
     uint64_t now = csr_read_instret();

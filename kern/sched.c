@@ -1,9 +1,10 @@
 // Preemptive round-robin scheduler on every hart (see kern/sched.h).
 //
 // Invariants (under sched_lock): a READY thread is on exactly one hart's run
-// queue; a BLOCKED thread is on the wait queue it names (if any) and on the
-// sleepers list iff it has a deadline; hart->current is RUNNING on that
-// hart and t->hart names it; the idle threads are never on a run queue. The
+// queue; a BLOCKED thread is on the wait queue it names (if any), and its
+// deadline timer (a kernel timer, kern/timer.h) is set iff it has a
+// deadline; hart->current is RUNNING on that hart and t->hart names it; the
+// idle threads are never on a run queue. The
 // lock is held across switch_context and released by the thread switched
 // to, so a thread's context is completely saved before any other hart can
 // see it READY (and run or steal it).
@@ -14,6 +15,15 @@
 // hart), the last one on ties. An idle hart with an empty queue steals the
 // oldest thread of the longest queue (sched_victim) every time it looks for
 // work: when an IPI or its own tick wakes it from wfi.
+//
+// Deadlines: a thread that blocks with a deadline sets its deadline timer
+// on the hart it blocks on (scheduler lock -> that hart's timer-queue lock);
+// whoever wakes it first cancels the timer, from any hart. The timer's
+// callback takes the scheduler lock and wakes the thread with TIMED_OUT
+// only if it is still BLOCKED and its *current* deadline has passed, so a
+// late callback (popped just before a cancel, its thread since woken and
+// maybe blocked again) does nothing wrong. A dead thread is freed only once
+// no hart runs its timer's callback (reap_dead, ktimer_wait_idle).
 #include "kern/sched.h"
 
 #include "kern/hart.h"
@@ -33,7 +43,6 @@
 void switch_context(struct context *old, struct context *new);
 
 static struct spinlock sched_lk = SPINLOCK_INIT("sched");
-static struct thread *sleepers;
 static uint64_t context_switches;
 static uint64_t migrations;
 static struct thread idle_threads[HART_MAX];
@@ -97,18 +106,6 @@ static void make_ready_locked(struct thread *t) {
     }
 }
 
-static void sleepers_remove(struct thread *t) {
-    if (!t->sleeping) return;
-    for (struct thread **p = &sleepers; *p; p = &(*p)->sleep_next) {
-        if (*p == t) {
-            *p = t->sleep_next;
-            break;
-        }
-    }
-    t->sleep_next = 0;
-    t->sleeping = false;
-}
-
 static void wait_queue_remove(struct wait_queue *wq, struct thread *t) {
     for (struct thread **p = &wq->head; *p; p = &(*p)->next) {
         if (*p == t) {
@@ -124,7 +121,7 @@ static void wake_locked(struct thread *t, zx_status_t status) {
     if (t->state != THREAD_BLOCKED) return;
     if (t->waiting_on) wait_queue_remove(t->waiting_on, t);
     t->waiting_on = 0;
-    sleepers_remove(t);
+    if (t->deadline != ZX_TIME_INFINITE) ktimer_cancel(&t->deadline_timer);  // a late callback checks the state
     t->wake_status = status;
     make_ready_locked(t);
 }
@@ -138,6 +135,7 @@ static void reap_dead(void) {
     while (h->dead) {
         struct thread *t = h->dead;
         h->dead = t->next;
+        ktimer_wait_idle(&t->deadline_timer);  // a late deadline callback may still look at t
         kstack_free(t->kstack_lo);
         page_free(pa((uint64_t)t - PHYSMAP_BASE), 0);
     }
@@ -250,24 +248,23 @@ void sched_yield(void) {
 
 void sched_tick(void) {
     uint64_t f = sched_lock_irqsave();
-    zx_time_t now = (zx_time_t)timer_now_ns();
-    struct thread **p = &sleepers;
-    while (*p) {
-        struct thread *t = *p;
-        if (t->deadline <= now) {
-            *p = t->sleep_next;
-            t->sleep_next = 0;
-            t->sleeping = false;
-            wake_locked(t, ZX_ERR_TIMED_OUT);
-        } else {
-            p = &t->sleep_next;
-        }
-    }
     struct hart *h = this_hart();
     if (h->slice_left) h->slice_left--;
     if (h->rq_head && (h->slice_left == 0 || h->current == h->idle)) h->need_resched = true;
     sched_unlock_irqrestore(f);
 }
+
+// A blocked thread's deadline timer fired (on the hart it blocked on, no lock held).
+static void deadline_fired(struct ktimer *kt) {
+    struct thread *t = (struct thread *)((char *)kt - __builtin_offsetof(struct thread, deadline_timer));
+    uint64_t f = sched_lock_irqsave();
+    if (t->state == THREAD_BLOCKED && t->deadline != ZX_TIME_INFINITE &&
+        t->deadline <= (zx_time_t)timer_now_ns())
+        wake_locked(t, ZX_ERR_TIMED_OUT);
+    sched_unlock_irqrestore(f);
+}
+
+void sched_thread_init(struct thread *t) { ktimer_init(&t->deadline_timer, deadline_fired); }
 
 void sched_preempt_if_needed(void) {
     struct hart *h = this_hart();
@@ -295,11 +292,7 @@ zx_status_t sched_block_locked(struct wait_queue *wq, zx_time_t deadline, uint64
         *pp = t;
     }
     t->deadline = deadline;
-    if (deadline != ZX_TIME_INFINITE) {
-        t->sleep_next = sleepers;
-        sleepers = t;
-        t->sleeping = true;
-    }
+    if (deadline != ZX_TIME_INFINITE) ktimer_set(&t->deadline_timer, deadline);
     schedule_locked();
     zx_status_t st = t->wake_status;
     t->deadline = ZX_TIME_INFINITE;

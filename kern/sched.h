@@ -6,7 +6,8 @@
 // queue, and a hart that gets work while idle is woken by an IPI. Threads
 // migrate freely between harts at every switch. Each hart's timer tick
 // preempts its running thread when the time slice is used up
-// (SCHED_SLICE_TICKS) and wakes sleepers whose deadline passed.
+// (SCHED_SLICE_TICKS). A blocked thread's deadline is a kernel timer
+// (kern/timer.h) on the hart it blocked on, cancelled by whoever wakes it.
 //
 // Locking: one scheduler lock (a spinlock, interrupts off) guards every run
 // queue, thread states and every wait queue, as Zircon's global thread_lock
@@ -15,7 +16,7 @@
 // states. It is held across the context switch and released by the thread
 // switched to. Lock order: any other lock may be held when taking it
 // (object, handle-table, futex locks), never the reverse; only the leaves
-// (console, lockdep) may be taken under it.
+// (console, lockdep) and a hart's timer-queue lock may be taken under it.
 #ifndef KERN_SCHED_H
 #define KERN_SCHED_H
 
@@ -33,6 +34,7 @@ __attribute__((noreturn)) void sched_run_idle(void);
 
 void sched_yield(void);
 void sched_start_thread(struct thread *t);  // NEW -> READY
+void sched_thread_init(struct thread *t);   // at creation: the deadline timer
 void sched_tick(void);            // from the timer interrupt
 void sched_preempt_if_needed(void);  // at trap exit
 

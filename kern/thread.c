@@ -34,6 +34,7 @@ zx_status_t thread_create(const char *name, void (*entry)(void *), void *arg, st
     str_copy(t->name, name, sizeof(t->name));
     t->state = THREAD_NEW;
     t->deadline = ZX_TIME_INFINITE;
+    sched_thread_init(t);
     t->entry = entry;
     t->arg = arg;
     t->ctx.ra = (uint64_t)thread_trampoline;

@@ -14,6 +14,7 @@
 
 #include "kern/trap.h"
 #include "mm/addr.h"
+#include "kern/timer_queue.h"
 #include "kern/wait.h"
 
 // Callee-saved state for switch_context (kern/context.S); offsets fixed there.
@@ -33,10 +34,9 @@ struct thread {
     paddr_t kstack_frames;        // the stack's pages (order KSTACK_ORDER)
     uint64_t kstack_va;           // base of the stack's guard+stack window slot
     struct thread *next;          // run queue or wait queue link
-    struct thread *sleep_next;    // sleepers list link (deadline set)
-    bool sleeping;                // on the sleepers list
     struct wait_queue *waiting_on;
     zx_time_t deadline;           // ZX_TIME_INFINITE when none
+    struct ktimer deadline_timer; // set while BLOCKED with a deadline (kern/sched.c)
     zx_status_t wake_status;      // why the last block ended
     bool kill_pending;
     uint32_t hart;                // index of the hart it runs on, or last ran on

@@ -1,6 +1,6 @@
 // Trap dispatch (see kern/trap.h and kern/trap.S).
 //
-// Interrupts: the supervisor timer (tick, then preemption) and the
+// Interrupts: the supervisor timer (kernel timers due, the tick, then preemption) and the
 // supervisor software interrupt (IPIs from other harts, kern/smp.h). Traps from
 // U-mode: system calls go to sys/, page faults to the process's VMAR, any
 // other exception kills the process with a report. Exceptions taken in the
@@ -143,8 +143,7 @@ void trap_handle(struct trap_frame *tf) {
     if (cause & SCAUSE_INTERRUPT) {
         switch (cause & ~SCAUSE_INTERRUPT) {
         case IRQ_S_TIMER:
-            timer_interrupt();
-            sched_tick();
+            if (timer_interrupt()) sched_tick();  // timers due ran first
             break;
         case IRQ_S_SOFT:
             smp_handle_ipi();

@@ -159,6 +159,16 @@ static struct slab *slab_put_locked(struct slab *s, void *p) {
     return 0;
 }
 
+size_t kheap_block_size(size_t size) {
+    if (size == 0) size = 1;
+    unsigned c = 0;
+    while (c < NCLASSES && class_size(c) < size) c++;
+    if (c < NCLASSES) return class_size(c);
+    unsigned order = 0;
+    while ((PAGE_SIZE << order) < size + SLAB_HDR) order++;
+    return PAGE_SIZE << order;
+}
+
 void *kzalloc(size_t size) {
     if (size == 0) size = 1;
     unsigned c = 0;

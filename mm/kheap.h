@@ -13,6 +13,8 @@
 // Returns zeroed memory aligned to 16 bytes (to a page for sizes over 2 KiB
 // minus the header), or NULL when memory is exhausted.
 void *kzalloc(size_t size);
+// The bytes kzalloc(size) takes from the heap (its size class, or the pages).
+size_t kheap_block_size(size_t size);
 // Free a block from kzalloc (NULL is ignored). Freeing anything else panics.
 void kfree(void *p);
 

@@ -15,6 +15,7 @@
 #include "obj/futex.h"
 #include "obj/resource.h"
 #include "obj/signal.h"
+#include "obj/timer.h"
 #include "obj/vmar.h"
 #include "obj/vmo.h"
 #include "sys/syscall_decls.h"
@@ -144,6 +145,14 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             info.base = r->base;
             info.size = r->size;
             object_get_name(o, info.name);
+            st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
+        }
+    } else if (topic == ZX_INFO_TIMER) {
+        if (type != ZX_OBJ_TYPE_TIMER) {
+            st = ZX_ERR_WRONG_TYPE;
+        } else {
+            zx_info_timer_t info;
+            timer_obj_get_info((struct timer_obj *)o, &info);
             st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
         }
     } else if (topic == ZXRV_INFO_KERNEL_STATS) {

@@ -95,7 +95,7 @@ def qemu_cases():
     cases.append(qemu_case("qemu-virt-panic-assert", append="panic=assert", status=3,
                            expect=[r"assertion failed: what\[0\] == 'x'", r"backtrace:"]))
     cases.append(qemu_case("qemu-virt-poweroff", append="poweroff timer.hz=250", status=0,
-                           expect=BANNER + [r"timer:\s+\S+ at 250 Hz", r"poweroff requested after \d+ timer ticks"]))
+                           expect=BANNER + [r"timer:\s+\S+ at 250 Hz", r"timers:\s+a timer object is \d+ bytes", r"poweroff requested after \d+ timer ticks"]))
     cases.append(qemu_case("qemu-virt-elf", append="test", expect=virt_expect, extra=["--elf"]))
     # User space: one program per area, run by init (init.run=NAME); QEMU's
     # exit status is the program's failure count.
@@ -135,6 +135,7 @@ def qemu_cases():
                            expect=[r"bench: copy-on-write fault .*: \d+ instructions",
                                    r"bench: zx_vmo_create_physical \+ close: \d+ instructions",
                                    r"bench: uncontended mtx_lock \+ mtx_unlock: \d+ instructions",
+                                   r"bench: zx_timer_set \+ zx_timer_cancel: \d+ instructions",
                                    r"init: bench exited with 0", rf"init: bench {CLEAN}"]))
     cases.append(qemu_case("qemu-user-bench-wait", append="init.run=bench-wait lockdep=off", extra=["--icount"],
                            timeout=120,
@@ -217,7 +218,7 @@ USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-
               "event-test", "port-stress")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource",
-               "port", "object-wait-many")
+               "port", "object-wait-many", "timer")
 
 
 def conformance_table(build):

@@ -32,6 +32,11 @@ typedef uint32_t zx_clock_t;
 #define ZX_CLOCK_MONOTONIC ((zx_clock_t)0)
 #define ZX_CLOCK_BOOT ((zx_clock_t)1)
 
+// zx_timer_create options: how the slack of zx_timer_set applies.
+#define ZX_TIMER_SLACK_CENTER 0u
+#define ZX_TIMER_SLACK_EARLY 1u
+#define ZX_TIMER_SLACK_LATE 2u
+
 // Kernel object ids use 63 bits; the first 1024 are reserved.
 typedef uint64_t zx_koid_t;
 #define ZX_KOID_INVALID ((uint64_t)0)
@@ -115,6 +120,7 @@ typedef int zx_futex_storage_t;
 #define ZX_EVENT_SIGNALED ((zx_signals_t)1u << 3)
 #define ZX_EVENTPAIR_SIGNALED ((zx_signals_t)1u << 3)
 #define ZX_EVENTPAIR_PEER_CLOSED ((zx_signals_t)1u << 2)
+#define ZX_TIMER_SIGNALED ((zx_signals_t)1u << 3)
 #define ZX_CHANNEL_READABLE ((zx_signals_t)1u << 0)
 #define ZX_CHANNEL_WRITABLE ((zx_signals_t)1u << 1)
 #define ZX_CHANNEL_PEER_CLOSED ((zx_signals_t)1u << 2)

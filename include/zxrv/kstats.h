@@ -14,7 +14,7 @@ typedef struct zxrv_kernel_stats {
     uint64_t live_objects;   // kernel objects alive (created, not destroyed)
     uint64_t heap_bytes;     // bytes live in the kernel heap
     uint64_t heap_blocks;    // blocks live in the kernel heap
-    uint64_t timer_ticks;    // timer interrupts on the hart that answered
+    uint64_t timer_ticks;    // scheduler ticks on the hart that answered
     uint64_t context_switches;
     uint64_t page_faults;    // user page faults handled
     uint64_t slab_pages;     // pages the kernel heap's slabs hold (in use or cached)

@@ -139,6 +139,20 @@ int main(void) {
     t1 = instret();
     printf("bench: zx_futex_wait (value mismatch): %llu instructions\n", (unsigned long long)((t1 - t0) / N));
 
+    // Setting a timer (far away, so it never fires) and cancelling it: the
+    // kernel timer goes on and off this hart's deadline queue.
+    zx_handle_t timer;
+    if (zx_timer_create(0, ZX_CLOCK_MONOTONIC, &timer) != ZX_OK) return 1;
+    zx_time_t far = zx_deadline_after(ZX_SEC(3600));
+    t0 = instret();
+    for (int i = 0; i < M; i++) {
+        zx_timer_set(timer, far, 0);
+        zx_timer_cancel(timer);
+    }
+    t1 = instret();
+    printf("bench: zx_timer_set + zx_timer_cancel: %llu instructions\n", (unsigned long long)((t1 - t0) / M));
+    zx_handle_close(timer);
+
     zx_handle_t rsrc = zx_take_startup_handle(PA_HND(ZXRV_PA_CONSOLE_MMIO, 0));
     zx_info_resource_t ri;
     if (rsrc != ZX_HANDLE_INVALID && zx_object_get_info(rsrc, ZX_INFO_RESOURCE, &ri, sizeof ri, NULL, NULL) == ZX_OK) {

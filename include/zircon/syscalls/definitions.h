@@ -132,6 +132,12 @@ zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key)
 zx_status_t _zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key);
 zx_status_t zx_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key);
 zx_status_t _zx_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key);
+zx_status_t zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t* out);
+zx_status_t _zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t* out);
+zx_status_t zx_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t slack);
+zx_status_t _zx_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t slack);
+zx_status_t zx_timer_cancel(zx_handle_t handle);
+zx_status_t _zx_timer_cancel(zx_handle_t handle);
 
 __END_CDECLS
 

@@ -21,6 +21,7 @@ typedef uint32_t zx_object_info_topic_t;
 #define ZX_INFO_PROCESS_V1 __ZX_INFO_TOPIC(3u, 0u)          // zx_info_process_v1_t[1]
 #define ZX_INFO_PROCESS __ZX_INFO_TOPIC(3u, 1u)             // zx_info_process_t[1]
 #define ZX_INFO_RESOURCE ((zx_object_info_topic_t)18u)     // zx_info_resource_t[1]
+#define ZX_INFO_TIMER ((zx_object_info_topic_t)25u)        // zx_info_timer_t[1]
 #define ZX_INFO_VMO_V1 __ZX_INFO_TOPIC(23u, 0)              // zx_info_vmo_v1_t[1]
 #define ZX_INFO_VMO_V2 __ZX_INFO_TOPIC(23u, 1)              // zx_info_vmo_v2_t[1]
 #define ZX_INFO_VMO_V3 __ZX_INFO_TOPIC(23u, 2)              // zx_info_vmo_v3_t[1]
@@ -162,6 +163,13 @@ typedef struct zx_info_resource {
     size_t size;
     char name[ZX_MAX_NAME_LEN];
 } zx_info_resource_t;
+
+typedef struct zx_info_timer {
+    uint32_t options;    // as passed to zx_timer_create
+    zx_clock_t clock_id; // the timeline the timer runs on
+    zx_time_t deadline;  // when it fires next; 0 when not set
+    zx_duration_t slack; // the slack it was set with; 0 when not set
+} zx_info_timer_t;
 
 // Object properties.
 #define ZX_PROP_NAME ((uint32_t)3u)
