@@ -958,7 +958,7 @@ TEST_CASE(ClosingTheWaitedHandleDisarms) {
 }
 
 // wait_async works on every object that has signals: a VMO's ZERO_CHILDREN, an event
-// pair's PEER_CLOSED, a channel's PEER_CLOSED, a thread's TERMINATED.
+// pair's PEER_CLOSED, a channel's PEER_CLOSED, a thread's TERMINATED, a timer's SIGNALED.
 static int short_thread(void *arg) {
     (void)arg;
     return 0;
@@ -979,20 +979,24 @@ TEST_CASE(WaitAsyncOnEveryKind) {
     zx_handle_t th;
     ASSERT_OK(zx_handle_duplicate(thrd_get_zx_handle(t), ZX_RIGHT_SAME_RIGHTS, &th));
     ASSERT_OK(zx_object_wait_async(th, port, 4, ZX_THREAD_TERMINATED, 0));
+    zx_handle_t timer;
+    ASSERT_OK(zx_timer_create(0, ZX_CLOCK_MONOTONIC, &timer));
+    ASSERT_OK(zx_object_wait_async(timer, port, 5, ZX_TIMER_SIGNALED, 0));
+    ASSERT_OK(zx_timer_set(timer, zx_deadline_after(ZX_MSEC(1)), 0));
     EXPECT_EQ(thrd_join(t, NULL), thrd_success);
     zx_handle_close(child);
     zx_handle_close(ep[1]);
     zx_handle_close(ch[1]);
     zx_port_packet_t out;
     unsigned seen = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         ASSERT_OK(zx_port_wait(port, zx_deadline_after(ZX_SEC(5)), &out));
         EXPECT_EQ(out.type, ZX_PKT_TYPE_SIGNAL_ONE);
         seen |= 1u << out.key;
     }
-    EXPECT_EQ(seen, 0x1eu);
-    zx_handle_t h[] = {port, vmo, ep[0], ch[0], th};
-    for (int i = 0; i < 5; i++) EXPECT_OK(zx_handle_close(h[i]));
+    EXPECT_EQ(seen, 0x3eu);
+    zx_handle_t h[] = {port, vmo, ep[0], ch[0], th, timer};
+    for (int i = 0; i < 6; i++) EXPECT_OK(zx_handle_close(h[i]));
 }
 
 int main(int argc, char **argv) {
