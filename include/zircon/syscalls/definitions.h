@@ -118,6 +118,8 @@ zx_status_t zx_event_create(uint32_t options, zx_handle_t* out);
 zx_status_t _zx_event_create(uint32_t options, zx_handle_t* out);
 zx_status_t zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 zx_status_t _zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
+zx_status_t zx_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights, zx_handle_t* out);
+zx_status_t _zx_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights, zx_handle_t* out);
 
 __END_CDECLS
 
