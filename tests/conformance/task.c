@@ -1,4 +1,6 @@
-// Conformance: tasks. Zircon's JobTest family (zircon/system/utest/core/job/jobs.cc, gnoliyil/fuchsia
+// Conformance: tasks. Zircon's Threads family (zircon/system/utest/core/threads/threads.cc,
+// misttech/mist-os @088a80b), the cases that need neither suspend, exceptions, register state,
+// task runtimes nor thread stats; Zircon's JobTest family (zircon/system/utest/core/job/jobs.cc, gnoliyil/fuchsia
 // @2108ece), the cases that need neither critical processes, timer slack, OOM properties nor task
 // runtimes, in C against our own headers, one case per Zircon case name; then checks of our own
 // for the task signals, zx_object_get_child and the info topics (ZX_INFO_JOB_CHILDREN,
@@ -289,6 +291,83 @@ TEST_CASE(MaxHeightSmoke) {
     zx_handle_close(vmar);
     zx_handle_close(child_proc);
     while (top > 0) EXPECT_OK(zx_handle_close(handles[--top]));
+}
+
+// ---- Threads ----
+// Zircon's zxr_thread (its runtime's raw threads) is C11's thrd_t here, and zxr_thread_create
+// without a start is zx_thread_create.
+
+static int sleep_fn(void *arg) {
+    zx_nanosleep((zx_time_t)(uintptr_t)arg);
+    return 0;
+}
+
+// Basics: a thread that sleeps 100 ms terminates and is joined.
+TEST_CASE(Basics) {
+    thrd_t thread;
+    ASSERT_EQ(thrd_create(&thread, sleep_fn, (void *)(uintptr_t)zx_deadline_after(100 * 1000000ll)), thrd_success);
+    zx_handle_t thread_h;
+    ASSERT_OK(zx_handle_duplicate(thrd_get_zx_handle(thread), ZX_RIGHT_SAME_RIGHTS, &thread_h));
+    EXPECT_NE(thrd_get_zx_handle(thread), ZX_HANDLE_INVALID);
+    EXPECT_OK(zx_object_wait_one(thread_h, ZX_THREAD_TERMINATED, ZX_TIME_INFINITE, NULL));
+    EXPECT_EQ(thrd_join(thread, NULL), thrd_success);
+    EXPECT_OK(zx_handle_close(thread_h));
+}
+
+// InvalidRights: a process handle without MANAGE_THREAD cannot create threads.
+TEST_CASE(InvalidRights) {
+    zx_handle_t ro_process_h, thread;
+    ASSERT_OK(zx_handle_duplicate(zx_process_self(), ZX_RIGHT_DESTROY, &ro_process_h));
+    EXPECT_STATUS(zx_thread_create(ro_process_h, "test_thread", 11, 0, &thread), ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(zx_handle_close(ro_process_h));
+}
+
+TEST_CASE(EmptyNameSucceeds) {
+    zx_handle_t thread;
+    ASSERT_OK(zx_thread_create(zx_process_self(), "", 0, 0, &thread));
+    static char thread_name[ZX_MAX_NAME_LEN];
+    EXPECT_OK(zx_object_get_property(thread, ZX_PROP_NAME, thread_name, ZX_MAX_NAME_LEN));
+    EXPECT_EQ(strcmp(thread_name, ""), 0);
+    EXPECT_OK(zx_handle_close(thread));
+}
+
+// LongNameSucceeds: a name longer than ZX_MAX_NAME_LEN - 1 is truncated.
+TEST_CASE(LongNameSucceeds) {
+    static const char long_name[] =
+        "0123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789";
+    EXPECT_TRUE(strlen(long_name) > ZX_MAX_NAME_LEN - 1);
+    zx_handle_t thread;
+    ASSERT_OK(zx_thread_create(zx_process_self(), long_name, strlen(long_name), 0, &thread));
+    static char thread_name[ZX_MAX_NAME_LEN];
+    EXPECT_OK(zx_object_get_property(thread, ZX_PROP_NAME, thread_name, ZX_MAX_NAME_LEN));
+    EXPECT_EQ(strncmp(thread_name, long_name, ZX_MAX_NAME_LEN - 1), 0);
+    EXPECT_OK(zx_handle_close(thread));
+}
+
+// NonstartedThread: a thread never started can be closed.
+TEST_CASE(NonstartedThread) {
+    zx_handle_t thread;
+    ASSERT_OK(zx_thread_create(zx_process_self(), "thread", 5, 0, &thread));
+    EXPECT_OK(zx_handle_close(thread));
+}
+
+// GetAffinity: a new thread may run on CPUs 0 .. N-1, N > 0.
+TEST_CASE(GetAffinity) {
+    zx_handle_t thread_h;
+    ASSERT_OK(zx_thread_create(zx_process_self(), "affinity", 8, 0, &thread_h));
+    zx_info_thread_t info;
+    memset(&info, 0, sizeof(info));
+    EXPECT_OK(zx_object_get_info(thread_h, ZX_INFO_THREAD, &info, sizeof(info), NULL, NULL));
+    int num_cpus = 0;
+    for (int i = 0; i < ZX_CPU_SET_MAX_CPUS; i++)
+        num_cpus += (int)((info.cpu_affinity_mask.mask[i / ZX_CPU_SET_BITS_PER_WORD] >> (i % ZX_CPU_SET_BITS_PER_WORD)) & 1);
+    EXPECT_TRUE(num_cpus > 0);
+    for (int i = 0; i < ZX_CPU_SET_MAX_CPUS; i++) {
+        bool set = (info.cpu_affinity_mask.mask[i / ZX_CPU_SET_BITS_PER_WORD] >> (i % ZX_CPU_SET_BITS_PER_WORD)) & 1;
+        EXPECT_EQ(set, i < num_cpus);
+    }
+    EXPECT_OK(zx_handle_close(thread_h));
 }
 
 // ---- Our own checks ----
