@@ -1,6 +1,8 @@
 // Conformance: Zircon's FutexTest family (zircon/system/utest/core/futex/futex.cc, misttech/mist-os
 // @63051ec), in C against our own headers: 16 of its 17 cases, one per Zircon case name
-// (ThreadSuspended needs zx_task_suspend, which this kernel does not have).
+// (ThreadSuspended needs zx_task_suspend, which this kernel does not have). Then five cases of
+// FutexOwnershipTestCase (zircon/system/utest/futex-ownership/ownership.cc, vsrinivas/fuchsia):
+// GetOwner, Wake, RequeueWake, WakeZero, RequeueWakeZero.
 //
 // Zircon's TestThread is `struct test_thread` here: a C11 thread (thrd_create_with_name) that
 // records kAboutToWait, calls zx_futex_wait and records its status and kWaitReturned; Start
@@ -18,6 +20,7 @@
 #include <zircon/syscalls/object.h>
 #include <zircon/threads.h>
 #include <zxrv/test.h>
+#include <zxrv/testutil.h>
 
 #define USEC(n) ((zx_duration_t)(n) * 1000)
 #define MSEC(n) ((zx_duration_t)(n) * 1000000)
@@ -416,6 +419,197 @@ TEST_CASE(RequeueWithWakeCountZero) {
     EXPECT_OK(zx_futex_requeue(&helper.futex, 0, 0, &helper.other_futex, REQUEUE_ALL, ZX_HANDLE_INVALID));
     helper_stop(&helper);
 }
+
+// ---- FutexOwnershipTestCase ----
+// Zircon's utils.h Thread: runs its function, then records WAITING_TO_STOP and blocks until
+// Stop() (so a woken thread that owns a futex is still alive when the owner is checked).
+
+enum { OT_IDLE, OT_RUNNING, OT_WAITING_TO_STOP };
+
+struct own_thread {
+    thrd_t thread;
+    zx_handle_t handle;  // a duplicate, for ZX_INFO_THREAD and as a futex owner
+    zx_koid_t koid;
+    _Atomic int state;
+    _Atomic zx_status_t res;
+    zx_futex_t stop;
+    // The function: zx_futex_wait(futex, value, owner, ZX_TIME_INFINITE).
+    zx_futex_t *futex;
+    zx_futex_t value;
+    zx_handle_t owner;
+};
+
+static int own_thread_main(void *arg) {
+    struct own_thread *t = arg;
+    atomic_store(&t->res, zx_futex_wait(t->futex, t->value, t->owner, ZX_TIME_INFINITE));
+    atomic_store(&t->state, OT_WAITING_TO_STOP);
+    while (atomic_load(&t->stop) == 0) zx_futex_wait(&t->stop, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
+    return 0;
+}
+
+static bool own_thread_start(struct own_thread *t, zx_futex_t *futex, zx_futex_t value, zx_handle_t owner) {
+    t->futex = futex;
+    t->value = value;
+    t->owner = owner;
+    atomic_store(&t->stop, 0);
+    atomic_store(&t->res, ZX_ERR_INTERNAL);
+    atomic_store(&t->state, OT_RUNNING);
+    if (thrd_create(&t->thread, own_thread_main, t) != thrd_success) {
+        atomic_store(&t->state, OT_IDLE);
+        return false;
+    }
+    EXPECT_OK(zx_handle_duplicate(thrd_get_zx_handle(t->thread), ZX_RIGHT_SAME_RIGHTS, &t->handle));
+    t->koid = zxrv_koid_of(t->handle);
+    return true;
+}
+
+static void own_thread_stop(struct own_thread *t) {
+    if (atomic_load(&t->state) == OT_IDLE) return;
+    atomic_store(&t->stop, 1);
+    zx_futex_wake(&t->stop, WAKE_ALL);
+    EXPECT_EQ(thrd_join(t->thread, NULL), thrd_success);
+    EXPECT_OK(zx_handle_close(t->handle));
+    t->handle = ZX_HANDLE_INVALID;
+    atomic_store(&t->state, OT_IDLE);
+}
+
+static zx_thread_state_t run_state(struct own_thread *t) {
+    zx_info_thread_t info;
+    memset(&info, 0, sizeof(info));
+    if (zx_object_get_info(t->handle, ZX_INFO_THREAD, &info, sizeof(info), NULL, NULL) != ZX_OK) return 0xffff;
+    return info.state;
+}
+
+// Wake through zx_futex_wake or, for the Requeue* cases, zx_futex_requeue with nothing to requeue.
+static zx_status_t op_wake(bool requeue, zx_futex_t *f, uint32_t count) {
+    zx_futex_t requeue_futex = 0;
+    if (!requeue) return zx_futex_wake(f, count);
+    return zx_futex_requeue(f, count, 0, &requeue_futex, 0, ZX_HANDLE_INVALID);
+}
+
+static zx_status_t op_wake_single_owner(bool requeue, zx_futex_t *f) {
+    zx_futex_t requeue_futex = 0;
+    if (!requeue) return zx_futex_wake_single_owner(f);
+    return zx_futex_requeue_single_owner(f, 0, &requeue_futex, 0, ZX_HANDLE_INVALID);
+}
+
+static zx_koid_t owner_of(zx_futex_t *f) {
+    zx_koid_t koid = 12345;
+    EXPECT_OK(zx_futex_get_owner(f, &koid));
+    return koid;
+}
+
+TEST_CASE(GetOwner) {
+    zx_futex_t the_futex = 0;
+    zx_koid_t koid = ~ZX_KOID_INVALID;
+    EXPECT_OK(zx_futex_get_owner(&the_futex, &koid));
+    EXPECT_EQ(koid, ZX_KOID_INVALID);
+    EXPECT_STATUS(zx_futex_get_owner(&the_futex, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_futex_get_owner((zx_futex_t *)((uintptr_t)&the_futex + 1), &koid), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_futex_get_owner(NULL, &koid), ZX_ERR_INVALID_ARGS);
+}
+
+// WakeOwnershipTest: 8 waiters name the test thread as owner; pass 0 wakes them one by one
+// with a plain wake (no owner after each), pass 1 with the single-owner wake (the woken thread
+// owns the futex, no one after the last). The requeue flavour first checks that a value
+// mismatch changes nothing.
+static void wake_ownership_test(bool requeue) {
+    zx_futex_t the_futex = 0;
+    zx_handle_t test_thread_handle = zx_thread_self();
+    zx_koid_t test_thread_koid = zxrv_koid_of(test_thread_handle);
+    struct own_thread waiters[8];
+    bool woken[8];
+    memset(waiters, 0, sizeof(waiters));
+    for (uint32_t pass = 0; pass < 2; ++pass) {
+        bool ok = true;
+        for (int i = 0; i < 8 && ok; i++) {
+            woken[i] = false;
+            ok = own_thread_start(&waiters[i], &the_futex, 0, test_thread_handle);
+        }
+        EXPECT_TRUE(ok);
+        // Wait until all are blocked in the futex.
+        zx_time_t deadline = zx_deadline_after(SEC(10));
+        bool all_blocked = false;
+        while (ok && !all_blocked && zx_clock_get_monotonic() < deadline) {
+            all_blocked = true;
+            for (int i = 0; i < 8; i++) all_blocked &= run_state(&waiters[i]) == ZX_THREAD_STATE_BLOCKED_FUTEX;
+            if (!all_blocked) zx_nanosleep(zx_deadline_after(DEFAULT_POLL_INTERVAL));
+        }
+        EXPECT_TRUE(all_blocked);
+        if (!ok || !all_blocked) break;
+        EXPECT_EQ(owner_of(&the_futex), test_thread_koid);
+        if (requeue) {
+            zx_futex_t requeue_futex = 1;
+            zx_status_t res = pass == 0 ? zx_futex_requeue(&the_futex, 1, 1, &requeue_futex, 0, ZX_HANDLE_INVALID)
+                                        : zx_futex_requeue_single_owner(&the_futex, 1, &requeue_futex, 0,
+                                                                        ZX_HANDLE_INVALID);
+            EXPECT_STATUS(res, ZX_ERR_BAD_STATE);
+            EXPECT_EQ(owner_of(&the_futex), test_thread_koid);
+            for (int i = 0; i < 8; i++) EXPECT_EQ(run_state(&waiters[i]), ZX_THREAD_STATE_BLOCKED_FUTEX);
+        }
+        for (uint32_t i = 0; i < 8; ++i) {
+            EXPECT_OK(pass == 0 ? op_wake(requeue, &the_futex, 1) : op_wake_single_owner(requeue, &the_futex));
+            int found = -1;
+            deadline = zx_deadline_after(SEC(10));
+            while (found < 0 && zx_clock_get_monotonic() < deadline) {
+                for (int w = 0; w < 8 && found < 0; w++)
+                    if (!woken[w] && atomic_load(&waiters[w].state) == OT_WAITING_TO_STOP) found = w;
+                if (found < 0) zx_nanosleep(zx_deadline_after(DEFAULT_POLL_INTERVAL));
+            }
+            EXPECT_TRUE(found >= 0);
+            if (found < 0) break;
+            woken[found] = true;
+            EXPECT_OK(atomic_load(&waiters[found].res));
+            zx_koid_t expected = (pass == 0 || i + 1 == 8) ? ZX_KOID_INVALID : waiters[found].koid;
+            EXPECT_EQ(owner_of(&the_futex), expected);
+            own_thread_stop(&waiters[found]);
+        }
+    }
+    zx_futex_wake(&the_futex, WAKE_ALL);
+    for (int i = 0; i < 8; i++) own_thread_stop(&waiters[i]);
+}
+
+TEST_CASE(Wake) { wake_ownership_test(false); }
+
+TEST_CASE(RequeueWake) { wake_ownership_test(true); }
+
+// WakeZeroOwnershipTest: a wake of zero threads wakes no one but clears the owner.
+static void wake_zero_ownership_test(bool requeue) {
+    zx_futex_t the_futex = 0;
+    zx_handle_t test_thread_handle = zx_thread_self();
+    zx_koid_t test_thread_koid = zxrv_koid_of(test_thread_handle);
+    struct own_thread thread1;
+    memset(&thread1, 0, sizeof(thread1));
+    if (own_thread_start(&thread1, &the_futex, 0, test_thread_handle)) {
+        zx_time_t deadline = zx_deadline_after(SEC(1));
+        while (run_state(&thread1) != ZX_THREAD_STATE_BLOCKED_FUTEX && zx_clock_get_monotonic() < deadline)
+            zx_nanosleep(zx_deadline_after(DEFAULT_POLL_INTERVAL));
+        EXPECT_EQ(run_state(&thread1), ZX_THREAD_STATE_BLOCKED_FUTEX);
+        EXPECT_EQ(owner_of(&the_futex), test_thread_koid);
+        EXPECT_STATUS(atomic_load(&thread1.res), ZX_ERR_INTERNAL);  // still waiting
+        EXPECT_OK(op_wake(requeue, &the_futex, 0));
+        // Still blocked 100 ms later.
+        deadline = zx_deadline_after(MSEC(100));
+        bool left = false;
+        while (!left && zx_clock_get_monotonic() < deadline) {
+            left = run_state(&thread1) != ZX_THREAD_STATE_BLOCKED_FUTEX;
+            zx_nanosleep(zx_deadline_after(DEFAULT_POLL_INTERVAL));
+        }
+        EXPECT_TRUE(!left);
+        EXPECT_EQ(owner_of(&the_futex), ZX_KOID_INVALID);
+        EXPECT_OK(zx_futex_wake(&the_futex, WAKE_ALL));
+        deadline = zx_deadline_after(SEC(10));
+        while (atomic_load(&thread1.state) != OT_WAITING_TO_STOP && zx_clock_get_monotonic() < deadline)
+            zx_nanosleep(zx_deadline_after(DEFAULT_POLL_INTERVAL));
+        EXPECT_OK(atomic_load(&thread1.res));
+    }
+    zx_futex_wake(&the_futex, WAKE_ALL);
+    own_thread_stop(&thread1);
+}
+
+TEST_CASE(WakeZero) { wake_zero_ownership_test(false); }
+
+TEST_CASE(RequeueWakeZero) { wake_zero_ownership_test(true); }
 
 int main(int argc, char **argv) {
     return zxrv_test_main(argc, argv);
