@@ -2,7 +2,7 @@
 // @63051ec), in C against our own headers: 16 of its 17 cases, one per Zircon case name
 // (ThreadSuspended needs zx_task_suspend, which this kernel does not have). Then five cases of
 // FutexOwnershipTestCase (zircon/system/utest/futex-ownership/ownership.cc, vsrinivas/fuchsia):
-// GetOwner, Wake, RequeueWake, WakeZero, RequeueWakeZero.
+// GetOwner, Wake, RequeueWake, WakeZero, RequeueWakeZero, OwnerExit.
 //
 // Zircon's TestThread is `struct test_thread` here: a C11 thread (thrd_create_with_name) that
 // records kAboutToWait, calls zx_futex_wait and records its status and kWaitReturned; Start
@@ -433,7 +433,7 @@ struct own_thread {
     _Atomic int state;
     _Atomic zx_status_t res;
     zx_futex_t stop;
-    // The function: zx_futex_wait(futex, value, owner, ZX_TIME_INFINITE).
+    // The function: zx_futex_wait(futex, value, owner, ZX_TIME_INFINITE); nothing if futex is NULL.
     zx_futex_t *futex;
     zx_futex_t value;
     zx_handle_t owner;
@@ -441,7 +441,7 @@ struct own_thread {
 
 static int own_thread_main(void *arg) {
     struct own_thread *t = arg;
-    atomic_store(&t->res, zx_futex_wait(t->futex, t->value, t->owner, ZX_TIME_INFINITE));
+    if (t->futex) atomic_store(&t->res, zx_futex_wait(t->futex, t->value, t->owner, ZX_TIME_INFINITE));
     atomic_store(&t->state, OT_WAITING_TO_STOP);
     while (atomic_load(&t->stop) == 0) zx_futex_wait(&t->stop, 0, ZX_HANDLE_INVALID, ZX_TIME_INFINITE);
     return 0;
@@ -610,6 +610,35 @@ static void wake_zero_ownership_test(bool requeue) {
 TEST_CASE(WakeZero) { wake_zero_ownership_test(false); }
 
 TEST_CASE(RequeueWakeZero) { wake_zero_ownership_test(true); }
+
+// OwnerExit: a futex owned by a thread that exits loses its owner.
+TEST_CASE(OwnerExit) {
+    zx_futex_t the_futex = 0;
+    struct own_thread the_owner, the_waiter;
+    memset(&the_owner, 0, sizeof(the_owner));
+    memset(&the_waiter, 0, sizeof(the_waiter));
+    if (own_thread_start(&the_owner, NULL, 0, ZX_HANDLE_INVALID) &&
+        own_thread_start(&the_waiter, &the_futex, 0, the_owner.handle)) {
+        zx_time_t deadline = zx_deadline_after(SEC(1));
+        while (run_state(&the_waiter) != ZX_THREAD_STATE_BLOCKED_FUTEX && zx_clock_get_monotonic() < deadline)
+            zx_nanosleep(zx_deadline_after(DEFAULT_POLL_INTERVAL));
+        EXPECT_EQ(run_state(&the_waiter), ZX_THREAD_STATE_BLOCKED_FUTEX);
+        EXPECT_EQ(owner_of(&the_futex), the_owner.koid);
+        own_thread_stop(&the_owner);
+        deadline = zx_deadline_after(SEC(10));
+        while (owner_of(&the_futex) != ZX_KOID_INVALID && zx_clock_get_monotonic() < deadline)
+            zx_nanosleep(zx_deadline_after(DEFAULT_POLL_INTERVAL));
+        EXPECT_EQ(owner_of(&the_futex), ZX_KOID_INVALID);
+        EXPECT_OK(zx_futex_wake(&the_futex, WAKE_ALL));
+        deadline = zx_deadline_after(SEC(10));
+        while (atomic_load(&the_waiter.state) != OT_WAITING_TO_STOP && zx_clock_get_monotonic() < deadline)
+            zx_nanosleep(zx_deadline_after(DEFAULT_POLL_INTERVAL));
+        EXPECT_OK(atomic_load(&the_waiter.res));
+    }
+    zx_futex_wake(&the_futex, WAKE_ALL);
+    own_thread_stop(&the_owner);
+    own_thread_stop(&the_waiter);
+}
 
 int main(int argc, char **argv) {
     return zxrv_test_main(argc, argv);
