@@ -1,6 +1,6 @@
 // Conformance: Zircon's FutexTest family (zircon/system/utest/core/futex/futex.cc, misttech/mist-os
 // @63051ec), in C against our own headers: 16 of its 17 cases, one per Zircon case name
-// (ThreadSuspended needs zx_task_suspend, which this kernel does not have). Then five cases of
+// (ThreadSuspended needs zx_task_suspend, which this kernel does not have). Then six cases of
 // FutexOwnershipTestCase (zircon/system/utest/futex-ownership/ownership.cc, vsrinivas/fuchsia @0a08bfb):
 // GetOwner, Wake, RequeueWake, WakeZero, RequeueWakeZero, OwnerExit.
 //
