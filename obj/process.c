@@ -236,8 +236,9 @@ zx_status_t thread_obj_create(struct process *p, const char *name, size_t name_l
     }
     object_ref(&p->obj);
     t->proc = p;
-    t->next = p->threads;
-    p->threads = t;
+    struct thread_obj **q = &p->threads;
+    while (*q) q = &(*q)->next;
+    *q = t;
     p->live_threads++;
     futex_ctx_add_reserve(&p->futex, &reserve);  // futex lock inside the process lock
     object_ref(&t->obj);  // the kernel thread's reference, dropped at its exit
@@ -277,6 +278,72 @@ zx_status_t thread_obj_start(struct thread_obj *t, uint64_t entry, uint64_t stac
     object_signal(&t->obj, 0, ZX_THREAD_RUNNING);
     thread_start(kt);
     return ZX_OK;
+}
+
+void thread_obj_set_blocked(uint32_t reason) {
+    struct thread_obj *t = thread_current()->owner;
+    if (t) __atomic_store_n(&t->blocked_reason, reason, __ATOMIC_RELEASE);
+}
+
+uint32_t thread_obj_state(struct thread_obj *t) {
+    struct process *p = t->proc;
+    uint64_t f = spin_lock_irqsave(&p->obj.lock);
+    uint32_t st;
+    if (t->state == UTHREAD_NEW) {
+        st = ZX_THREAD_STATE_NEW;
+    } else if (t->state == UTHREAD_DEAD || !t->kt) {
+        st = ZX_THREAD_STATE_DEAD;
+    } else {
+        uint64_t sf = sched_lock_irqsave();
+        bool dying = t->kt->kill_pending;
+        sched_unlock_irqrestore(sf);
+        uint32_t reason = __atomic_load_n(&t->blocked_reason, __ATOMIC_ACQUIRE);
+        st = dying ? ZX_THREAD_STATE_DYING : reason ? reason : ZX_THREAD_STATE_RUNNING;
+    }
+    spin_unlock_irqrestore(&p->obj.lock, f);
+    return st;
+}
+
+struct thread_obj *process_lookup_thread(struct process *p, zx_koid_t koid) {
+    struct thread_obj *found = 0;
+    uint64_t f = spin_lock_irqsave(&p->obj.lock);
+    for (struct thread_obj *t = p->threads; t; t = t->next) {
+        if (t->obj.koid == koid) {
+            if (object_try_ref(&t->obj)) found = t;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&p->obj.lock, f);
+    return found;
+}
+
+zx_status_t process_thread_koids(struct process *p, zx_koid_t **out, size_t *count) {
+    // Size the array with the lock dropped, fill it, retry if threads came.
+    size_t n = 0;
+    uint64_t f = spin_lock_irqsave(&p->obj.lock);
+    for (struct thread_obj *t = p->threads; t; t = t->next) n++;
+    spin_unlock_irqrestore(&p->obj.lock, f);
+    for (;;) {
+        if (n == 0) {
+            *out = 0;
+            *count = 0;
+            return ZX_OK;
+        }
+        zx_koid_t *koids = kzalloc(n * sizeof(zx_koid_t));
+        if (!koids) return ZX_ERR_NO_MEMORY;
+        size_t now = 0;
+        f = spin_lock_irqsave(&p->obj.lock);
+        for (struct thread_obj *t = p->threads; t; t = t->next, now++)
+            if (now < n) koids[now] = t->obj.koid;
+        spin_unlock_irqrestore(&p->obj.lock, f);
+        if (now <= n) {
+            *out = koids;
+            *count = now;
+            return ZX_OK;
+        }
+        kfree(koids);
+        n = now;
+    }
 }
 
 struct process *process_current(void) {

@@ -38,7 +38,7 @@ struct process {
     int64_t return_code;
     zx_time_t start_time;
     uint32_t live_threads;        // thread objects not yet dead
-    struct thread_obj *threads;   // list through thread_obj.next
+    struct thread_obj *threads;   // list through thread_obj.next, oldest first
     void (*on_death)(struct process *p);  // the kernel's hook for init
     struct process *job_next;     // the job's process list (obj/job.c)
     struct futex_ctx futex;       // the process's futexes (obj/futex.h)
@@ -55,6 +55,11 @@ struct thread_obj {
     struct thread_obj *next;
     uint64_t entry, stack, arg1, arg2;
     struct futex_thread futex;  // futex bookkeeping (guarded by proc->futex.lock)
+    // What the thread waits in, as a ZX_THREAD_STATE_BLOCKED_* value, while
+    // inside a blocking call (0 otherwise); written only by the thread
+    // itself (thread_obj_set_blocked), read by ZX_INFO_THREAD. Zircon's
+    // ThreadDispatcher::AutoBlocked.
+    uint32_t blocked_reason;
 };
 
 extern const struct object_ops process_ops;
@@ -67,6 +72,17 @@ zx_status_t thread_obj_start(struct thread_obj *t, uint64_t entry, uint64_t stac
                              uint64_t arg2, bool first);
 // Fix the return code (first caller wins) and kill every thread.
 void process_kill(struct process *p, int64_t code);
+// Mark the calling thread as blocked in `reason` (a ZX_THREAD_STATE_BLOCKED_*
+// value) for ZX_INFO_THREAD, or not blocked (0). Around a blocking call.
+void thread_obj_set_blocked(uint32_t reason);
+// ZX_INFO_THREAD's state: NEW, RUNNING, BLOCKED_* (while in a blocking
+// call), DYING (killed, not yet gone) or DEAD.
+uint32_t thread_obj_state(struct thread_obj *t);
+// A thread of p by koid (a new reference), or NULL.
+struct thread_obj *process_lookup_thread(struct process *p, zx_koid_t koid);
+// The koids of p's threads, oldest first, as a new kzalloc'd array (NULL
+// when there are none; the caller kfrees it) of *count entries.
+zx_status_t process_thread_koids(struct process *p, zx_koid_t **out, size_t *count);
 // The process of the running thread (NULL for kernel threads).
 struct process *process_current(void);
 // Print the standard report for a fatal user fault and kill the process.

@@ -52,8 +52,10 @@ zx_status_t sys_futex_wait(uptr_t value_ptr, zx_futex_t current_value, zx_handle
     struct thread_obj *owner;
     zx_status_t owner_status = owner_lookup(new_futex_owner, &owner);
     struct process *p = process_current();
+    thread_obj_set_blocked(ZX_THREAD_STATE_BLOCKED_FUTEX);
     zx_status_t st = futex_wait(&p->futex, &current_thread_obj()->futex, value_ptr.addr, current_value,
                                 owner_ft(owner), owner_status, deadline);
+    thread_obj_set_blocked(0);
     if (owner) object_unref(&owner->obj);
     return st;
 }

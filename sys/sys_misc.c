@@ -14,8 +14,10 @@ zx_ticks_t sys_ticks_per_second(void) { return (zx_ticks_t)ticks_per_second(); }
 
 // zx_status_t zx_nanosleep(zx_time_t deadline)
 zx_status_t sys_nanosleep(zx_time_t deadline) {
+    thread_obj_set_blocked(ZX_THREAD_STATE_BLOCKED_SLEEPING);
     uint64_t f = sched_lock_irqsave();
     zx_status_t st = sched_block_locked(0, deadline, f);
+    thread_obj_set_blocked(0);
     return st == ZX_ERR_TIMED_OUT ? ZX_OK : st;
 }
 

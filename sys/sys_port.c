@@ -37,7 +37,9 @@ zx_status_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, uptr_t packet)
     zx_status_t st = sys_get(handle, ZX_OBJ_TYPE_PORT, SYS_RIGHTS_port_wait_handle, &o, 0);
     if (st != ZX_OK) return st;
     zx_port_packet_t pkt;
+    thread_obj_set_blocked(ZX_THREAD_STATE_BLOCKED_PORT);
     st = port_wait((struct port *)o, deadline, &pkt);
+    thread_obj_set_blocked(0);
     object_unref(o);
     if (st == ZX_OK && copy_to_user(packet, &pkt, sizeof(pkt)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     return st;

@@ -198,7 +198,7 @@ zx_status_t sys_task_kill(zx_handle_t handle) {
         break;
     }
     case ZX_OBJ_TYPE_JOB:
-        job_kill((struct job *)o);
+        job_kill((struct job *)o, ZX_TASK_RETCODE_SYSCALL_KILL);
         break;
     default:
         st = ZX_ERR_WRONG_TYPE;

@@ -6,11 +6,13 @@
 // passes or the thread is killed. The observers are added with the caller's
 // handle-table lock held, so a handle closed concurrently is either refused
 // here (BAD_HANDLE) or cancels its observer (CANCELED): never missed.
+#include <zircon/syscalls/object.h>
 #include <zircon/syscalls/port.h>
 
 #include "kern/sched.h"
 #include "kern/thread.h"
 #include "mm/kheap.h"
+#include "obj/process.h"
 #include "obj/signal.h"
 #include "sys/syscall_decls.h"
 #include "sys/sys_util.h"
@@ -47,7 +49,8 @@ static void waiter_cancel(struct signal_observer *ob, zx_signals_t now, struct s
 // Returns ZX_OK, ZX_ERR_TIMED_OUT, ZX_ERR_CANCELED (a handle was closed, or
 // the thread is being killed: *killed set), or a handle error (nothing waited).
 static zx_status_t wait_handles(const zx_handle_t *handles, const zx_signals_t *want, zx_signals_t *pending,
-                                struct waiter *ws_items, size_t n, zx_time_t deadline, bool *killed) {
+                                struct waiter *ws_items, size_t n, zx_time_t deadline, bool *killed,
+                                uint32_t blocked_state) {
     struct handle_table *ht = sys_handles();
     struct wait_state ws = {thread_current(), false};
     struct object *objs[ZX_WAIT_MANY_MAX_ITEMS];
@@ -77,11 +80,13 @@ static zx_status_t wait_handles(const zx_handle_t *handles, const zx_signals_t *
 
     zx_status_t wst = ZX_OK;
     if (st == ZX_OK) {
+        thread_obj_set_blocked(blocked_state);  // ZX_INFO_THREAD's state meanwhile
         uint64_t f = sched_lock_irqsave();
         if (ws.woken)
             sched_unlock_irqrestore(f);
         else
             wst = sched_block_locked(0, deadline, f);
+        thread_obj_set_blocked(0);
     }
     bool closed = false;
     uint64_t f = sched_lock_irqsave();
@@ -111,7 +116,8 @@ zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_tim
     struct waiter item;
     zx_signals_t seen = 0;
     bool killed;
-    zx_status_t st = wait_handles(&handle, &signals, &seen, &item, 1, deadline, &killed);
+    zx_status_t st = wait_handles(&handle, &signals, &seen, &item, 1, deadline, &killed,
+                                  ZX_THREAD_STATE_BLOCKED_WAIT_ONE);
     if (killed) return st;
     if (st != ZX_OK && st != ZX_ERR_TIMED_OUT && st != ZX_ERR_CANCELED) return st;
     if (!uptr_is_null(observed) && copy_to_user(observed, &seen, sizeof(seen)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
@@ -122,8 +128,10 @@ zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_tim
 zx_status_t sys_object_wait_many(uptr_t items, size_t num_items, zx_time_t deadline) {
     if (num_items > ZX_WAIT_MANY_MAX_ITEMS) return ZX_ERR_OUT_OF_RANGE;
     if (num_items == 0) {  // sleep until the deadline
+        thread_obj_set_blocked(ZX_THREAD_STATE_BLOCKED_WAIT_MANY);
         uint64_t f = sched_lock_irqsave();
         zx_status_t st = sched_block_locked(0, deadline, f);
+        thread_obj_set_blocked(0);
         return st == ZX_OK ? ZX_ERR_TIMED_OUT : st;
     }
     zx_wait_item_t in[ZX_WAIT_MANY_MAX_ITEMS];
@@ -139,7 +147,8 @@ zx_status_t sys_object_wait_many(uptr_t items, size_t num_items, zx_time_t deadl
     struct waiter *w = stack_items;
     if (num_items > WAIT_STACK_ITEMS && !(w = kzalloc(num_items * sizeof(*w)))) return ZX_ERR_NO_MEMORY;
     bool killed;
-    zx_status_t st = wait_handles(handles, want, pending, w, num_items, deadline, &killed);
+    zx_status_t st = wait_handles(handles, want, pending, w, num_items, deadline, &killed,
+                                  ZX_THREAD_STATE_BLOCKED_WAIT_MANY);
     if (w != stack_items) kfree(w);
     if (killed) return st;
     if (st != ZX_OK && st != ZX_ERR_TIMED_OUT && st != ZX_ERR_CANCELED) return st;

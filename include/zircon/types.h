@@ -163,6 +163,15 @@ typedef struct zx_vmo_lock_state {
     uint64_t discarded_size;
 } zx_vmo_lock_state_t;
 
+// CPU sets (MO types.h @04f93c7): CPU N is in the set when bit N % 64 of
+// mask[N / 64] is set.
+#define ZX_CPU_SET_MAX_CPUS 512
+#define ZX_CPU_SET_BITS_PER_WORD 64
+
+typedef struct zx_cpu_set {
+    uint64_t mask[ZX_CPU_SET_MAX_CPUS / ZX_CPU_SET_BITS_PER_WORD];
+} zx_cpu_set_t;
+
 // zx_vmar_op_range operations (each the same number as its ZX_VMO_OP_*).
 #define ZX_VMAR_OP_COMMIT ((uint32_t)1u)
 #define ZX_VMAR_OP_DECOMMIT ((uint32_t)2u)

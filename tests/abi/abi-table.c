@@ -324,6 +324,12 @@ ABI_EQ(ZX_MAX_PAGE_SHIFT, 21u);
 ABI_EQ(ZX_MIN_PAGE_SIZE, 4096u);
 ABI_EQ(ZX_MAX_PAGE_SIZE, 0x200000u);
 
+// --- types.h (MO @04f93c7): CPU sets ---
+ABI_EQ(ZX_CPU_SET_MAX_CPUS, 512);
+ABI_EQ(ZX_CPU_SET_BITS_PER_WORD, 64);
+ABI_SIZE(zx_cpu_set_t, 64);
+ABI_OFF(zx_cpu_set_t, mask, 0);
+
 // --- syscalls/object.h (MO @2b2b8bd) ---
 ABI_INT(zx_object_info_topic_t, 4, 0);
 ABI_INT(zx_info_process_flags_t, 4, 0);
@@ -339,6 +345,24 @@ ABI_EQ(ZX_INFO_VMO_V1, 0x17u);
 ABI_EQ(ZX_INFO_VMO_V2, 0x10000017u);
 ABI_EQ(ZX_INFO_VMO_V3, 0x20000017u);
 ABI_EQ(ZX_INFO_VMO, 0x30000017u);
+ABI_EQ(ZX_INFO_PROCESS_THREADS, 4u);
+ABI_EQ(ZX_INFO_JOB_CHILDREN, 8u);
+ABI_EQ(ZX_INFO_JOB_PROCESSES, 9u);
+ABI_EQ(ZX_INFO_THREAD, 10u);
+ABI_EQ(ZX_INFO_HANDLE_COUNT, 19u);
+ABI_EQ(ZX_INFO_JOB, 24u);
+ABI_SIZE(zx_info_handle_count_t, 4);
+ABI_OFF(zx_info_handle_count_t, handle_count, 0);
+ABI_SIZE(zx_info_job_t, 16);
+ABI_OFF(zx_info_job_t, return_code, 0);
+ABI_OFF(zx_info_job_t, exited, 8);
+ABI_OFF(zx_info_job_t, kill_on_oom, 9);
+ABI_OFF(zx_info_job_t, debugger_attached, 10);
+ABI_OFF(zx_info_job_t, padding1, 11);
+ABI_SIZE(zx_info_thread_t, 72);
+ABI_OFF(zx_info_thread_t, state, 0);
+ABI_OFF(zx_info_thread_t, wait_exception_channel_type, 4);
+ABI_OFF(zx_info_thread_t, cpu_affinity_mask, 8);
 ABI_EQ(ZX_TASK_RETCODE_SYSCALL_KILL, -1024);
 ABI_EQ(ZX_TASK_RETCODE_OOM_KILL, -1025);
 ABI_EQ(ZX_TASK_RETCODE_POLICY_KILL, -1026);

@@ -4,10 +4,11 @@
 // the reference pages of zx_object_wait_many / zx_object_wait_one state about a handle
 // closed during the wait (ZX_ERR_CANCELED, ZX_SIGNAL_HANDLE_CLOSED in pending).
 //
-// Upstream's threaded cases poll ZX_INFO_THREAD until the main thread is
-// BLOCKED_WAIT_MANY before signalling; here the other thread waits 5 ms instead: the
-// outcome the cases check does not depend on which comes first.
+// The threaded cases poll ZX_INFO_THREAD until the main thread is
+// ZX_THREAD_STATE_BLOCKED_WAIT_MANY (or _WAIT_ONE) before acting, as upstream's WaitForState.
 #include <threads.h>
+#include <zircon/process.h>
+#include <zircon/syscalls/object.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/port.h>
 #include <zircon/time.h>
@@ -19,7 +20,17 @@ static zx_handle_t make_event(void) {
     return ev;
 }
 
-static void settle(void) { zx_nanosleep(zx_deadline_after(ZX_MSEC(5))); }
+static zx_handle_t main_thread;
+
+// WaitForState(main thread, BLOCKED_WAIT_MANY or BLOCKED_WAIT_ONE), polling every 1 ms.
+static void settle(void) {
+    for (;;) {
+        zx_info_thread_t info;
+        if (zx_object_get_info(main_thread, ZX_INFO_THREAD, &info, sizeof(info), NULL, NULL) != ZX_OK) return;
+        if (info.state == ZX_THREAD_STATE_BLOCKED_WAIT_MANY || info.state == ZX_THREAD_STATE_BLOCKED_WAIT_ONE) return;
+        zx_nanosleep(zx_deadline_after(ZX_MSEC(1)));
+    }
+}
 
 TEST_CASE(TooManyObjects) {
     zx_wait_item_t items[ZX_WAIT_MANY_MAX_ITEMS + 1];
@@ -215,5 +226,6 @@ TEST_CASE(SixtyFourItems) {
 }
 
 int main(int argc, char **argv) {
+    main_thread = zx_thread_self();
     return zxrv_test_main(argc, argv);
 }

@@ -8,6 +8,7 @@
 #include <threads.h>
 #include <zircon/process.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
 #include <zircon/threads.h>
 #include <zircon/syscalls/port.h>
 #include <zircon/time.h>
@@ -539,11 +540,15 @@ TEST_CASE(Timestamp) {
     zx_handle_close(port);
 }
 
-// Upstream polls ZX_INFO_THREAD until the main thread is BLOCKED_PORT; here the
-// signalling thread waits 5 ms instead (the packet must come either way, and only
-// from the signal raised after the edge-triggered wait).
+// The signalling thread polls ZX_INFO_THREAD until the main thread is BLOCKED_PORT.
+static zx_handle_t edge_main_thread;
+
 static int edge_signal_thread(void *arg) {
-    zx_nanosleep(after(ZX_MSEC(5)));
+    zx_info_thread_t info;
+    do {
+        zx_nanosleep(after(ZX_USEC(600)));
+        if (zx_object_get_info(edge_main_thread, ZX_INFO_THREAD, &info, sizeof(info), NULL, NULL) != ZX_OK) break;
+    } while (info.state != ZX_THREAD_STATE_BLOCKED_PORT);
     zx_object_signal(*(zx_handle_t *)arg, 0u, ZX_EVENT_SIGNALED);
     return 0;
 }
@@ -553,6 +558,7 @@ TEST_CASE(EdgeTriggerDetected) {
     ASSERT_OK(zx_port_create(0u, &port));
     ASSERT_OK(zx_event_create(0u, &event));
     ASSERT_OK(zx_object_wait_async(event, port, 2u, ZX_EVENT_SIGNALED, ZX_WAIT_ASYNC_EDGE));
+    edge_main_thread = zx_thread_self();
     thrd_t t;
     ASSERT_EQ(thrd_create(&t, edge_signal_thread, &event), thrd_success);
     zx_port_packet_t packet;

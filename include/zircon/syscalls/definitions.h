@@ -138,6 +138,8 @@ zx_status_t zx_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t s
 zx_status_t _zx_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t slack);
 zx_status_t zx_timer_cancel(zx_handle_t handle);
 zx_status_t _zx_timer_cancel(zx_handle_t handle);
+zx_status_t zx_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights, zx_handle_t* out);
+zx_status_t _zx_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights, zx_handle_t* out);
 
 __END_CDECLS
 

@@ -20,12 +20,18 @@ typedef uint32_t zx_object_info_topic_t;
 #define ZX_INFO_HANDLE_BASIC ((zx_object_info_topic_t)2u)  // zx_info_handle_basic_t[1]
 #define ZX_INFO_PROCESS_V1 __ZX_INFO_TOPIC(3u, 0u)          // zx_info_process_v1_t[1]
 #define ZX_INFO_PROCESS __ZX_INFO_TOPIC(3u, 1u)             // zx_info_process_t[1]
+#define ZX_INFO_PROCESS_THREADS ((zx_object_info_topic_t)4u)  // zx_koid_t[n]
+#define ZX_INFO_JOB_CHILDREN ((zx_object_info_topic_t)8u)     // zx_koid_t[n]
+#define ZX_INFO_JOB_PROCESSES ((zx_object_info_topic_t)9u)    // zx_koid_t[n]
+#define ZX_INFO_THREAD ((zx_object_info_topic_t)10u)          // zx_info_thread_t[1]
 #define ZX_INFO_RESOURCE ((zx_object_info_topic_t)18u)     // zx_info_resource_t[1]
-#define ZX_INFO_TIMER ((zx_object_info_topic_t)25u)        // zx_info_timer_t[1]
+#define ZX_INFO_HANDLE_COUNT ((zx_object_info_topic_t)19u)  // zx_info_handle_count_t[1]
 #define ZX_INFO_VMO_V1 __ZX_INFO_TOPIC(23u, 0)              // zx_info_vmo_v1_t[1]
 #define ZX_INFO_VMO_V2 __ZX_INFO_TOPIC(23u, 1)              // zx_info_vmo_v2_t[1]
 #define ZX_INFO_VMO_V3 __ZX_INFO_TOPIC(23u, 2)              // zx_info_vmo_v3_t[1]
 #define ZX_INFO_VMO __ZX_INFO_TOPIC(23u, 3)                 // zx_info_vmo_t[1]
+#define ZX_INFO_JOB ((zx_object_info_topic_t)24u)           // zx_info_job_t[1]
+#define ZX_INFO_TIMER ((zx_object_info_topic_t)25u)        // zx_info_timer_t[1]
 
 // Return codes set when a task is killed.
 #define ZX_TASK_RETCODE_SYSCALL_KILL ((int64_t)-1024)
@@ -43,6 +49,10 @@ typedef struct zx_info_handle_basic {
     uint32_t reserved;       // always 0
     uint8_t padding1[4];
 } zx_info_handle_basic_t;
+
+typedef struct zx_info_handle_count {
+    uint32_t handle_count;  // the number of outstanding handles to the object
+} zx_info_handle_count_t;
 
 // ZX_INFO_PROCESS. (Fuchsia writes these flags as C++ functional casts,
 // `zx_info_process_flags_t (1u << 0)`, which C does not accept; same values.)
@@ -66,6 +76,14 @@ typedef struct zx_info_process_v1 {
     bool debugger_attached;
     uint8_t padding1[5];
 } zx_info_process_v1_t;
+
+typedef struct zx_info_job {
+    int64_t return_code;  // valid when exited
+    bool exited;
+    bool kill_on_oom;
+    bool debugger_attached;
+    uint8_t padding1[5];
+} zx_info_job_t;
 
 // ZX_INFO_VMO flags.
 #define ZX_INFO_VMO_TYPE_PAGED (1u << 0)
@@ -195,6 +213,12 @@ typedef uint32_t zx_thread_state_t;
 #define ZX_THREAD_STATE_BLOCKED_PAGER ((zx_thread_state_t)0x0903u)
 // The basic state of a possibly more precise one.
 #define ZX_THREAD_STATE_BASIC(n) ((n) & 0xff)
+
+typedef struct zx_info_thread {
+    zx_thread_state_t state;               // one of ZX_THREAD_STATE_*
+    uint32_t wait_exception_channel_type;  // ZX_EXCEPTION_CHANNEL_TYPE_* (no exceptions here: 0)
+    zx_cpu_set_t cpu_affinity_mask;        // the harts the thread may run on
+} zx_info_thread_t;
 
 __END_CDECLS
 
