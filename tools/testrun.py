@@ -196,7 +196,7 @@ USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-
               "launch-test", "policy-test", "futex-test", "abi-test", "threads-test",
               "event-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
-               "vmo-slice", "vmo-signal", "vmo-clone", "resource")
+               "vmo-slice", "vmo-signal", "vmo-clone", "resource", "channel")
 
 
 def conformance_table(build):
