@@ -196,7 +196,8 @@ USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-
               "launch-test", "policy-test", "futex-test", "abi-test", "threads-test",
               "event-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
-               "vmo-slice", "vmo-signal", "vmo-clone", "resource", "channel")
+               "vmo-slice", "vmo-signal", "vmo-clone", "resource", "channel",
+               "channel-call-etc", "channel-write-etc")
 
 
 def conformance_table(build):

@@ -1,0 +1,2 @@
+#include <zxrv/test.h>
+int main(int argc, char **argv) { return zxrv_test_main(argc, argv); }
