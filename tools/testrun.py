@@ -140,6 +140,10 @@ def qemu_cases():
     cases.append(qemu_case("qemu-user-mutex-counter-example", append="init.run=mutex-counter",
                            expect=[r"mutex-counter: 2000000 \(want 2000000\)", r"init: mutex-counter exited with 0",
                                    rf"init: mutex-counter {CLEAN}"]))
+    # user/README.md's channel example (user/examples/channel-call.c).
+    cases.append(qemu_case("qemu-user-channel-call-example", append="init.run=channel-call",
+                           expect=[r"channel-call: 1 \+ 2 \+ \.\.\. \+ 100 = 5050 \(want 5050\)",
+                                   r"init: channel-call exited with 0", rf"init: channel-call {CLEAN}"]))
     # The SMP stress program (user/tests/smp-stress.c) on several machines and
     # hart counts, under multi-threaded TCG (harts really run at once) and
     # single-threaded TCG (harts interleaved); asid.bits=2 forces ASID
