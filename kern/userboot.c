@@ -213,8 +213,8 @@ void userboot_start(const struct dt_info *dt, const char *cmdline) {
     for (uint32_t i = 0; i < nh; i++) {
         object_ref(objs[i]);
         object_handle_added(objs[i]);  // an in-flight handle
-        m->objs[i] = objs[i];
-        m->rights[i] = rights[i];
+        m->handles[i].obj = objs[i];
+        m->handles[i].rights = rights[i];
     }
     if (channel_write(mine, m) != ZX_OK) panic("userboot: cannot write the bootstrap message");
     object_unref(&bootfs->obj);

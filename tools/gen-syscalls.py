@@ -22,8 +22,9 @@ SCALAR_ALIGN = {
 
 
 class Arg:
-    def __init__(self, kind, ctype, name, rights, optional):
+    def __init__(self, kind, ctype, name, rights, optional, late=False):
         self.kind, self.ctype, self.name, self.rights, self.optional = kind, ctype, name, rights, optional
+        self.late = late
 
     def pointee_align(self):
         base = self.ctype.replace("const", "").replace("*", "").strip()
@@ -68,12 +69,14 @@ def parse(path):
         if not m or m.group(1) not in KINDS:
             sys.exit(f"{where}: bad argument line")
         kind, ctype, name, tail = m.group(1), m.group(2).strip(), m.group(3), m.group(4).split()
-        rights, optional = [], False
+        rights, optional, late = [], False, False
         for t in tail:
             if t.startswith("rights="):
                 rights = ["ZX_RIGHT_" + r for r in t[len("rights="):].split("|")]
             elif t == "optional":
                 optional = True
+            elif t == "late":
+                late = True
             else:
                 sys.exit(f"{where}: unknown argument attribute {t}")
         if kind in ("in", "out", "inout") and "*" not in ctype:
@@ -82,7 +85,9 @@ def parse(path):
             sys.exit(f"{where}: handle arguments are zx_handle_t")
         if len(calls[-1].args) >= 8:
             sys.exit(f"{where}: more than 8 arguments")
-        calls[-1].args.append(Arg(kind, ctype, name, rights, optional))
+        if late and kind not in ("in", "out", "inout"):
+            sys.exit(f"{where}: late is for pointer arguments")
+        calls[-1].args.append(Arg(kind, ctype, name, rights, optional, late))
     return calls
 
 
@@ -127,7 +132,7 @@ def gen_kernel_table(calls):
         if not c.args:
             o.append("    (void)a;")
         for i, a in enumerate(c.args):
-            if a.kind in ("in", "out", "inout"):
+            if a.kind in ("in", "out", "inout") and not a.late:
                 opt = "true" if a.optional else "false"
                 o.append(f"    if (!sys_uptr_ok(a[{i}], {a.pointee_align()}, {opt})) return ZX_ERR_INVALID_ARGS;")
         conv = []

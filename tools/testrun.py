@@ -152,6 +152,10 @@ def qemu_cases():
     cases.append(qemu_case("qemu-user-mutex-counter-example", append="init.run=mutex-counter",
                            expect=[r"mutex-counter: 2000000 \(want 2000000\)", r"init: mutex-counter exited with 0",
                                    rf"init: mutex-counter {CLEAN}"]))
+    # user/README.md's channel example (user/examples/channel-call.c).
+    cases.append(qemu_case("qemu-user-channel-call-example", append="init.run=channel-call",
+                           expect=[r"channel-call: 1 \+ 2 \+ \.\.\. \+ 100 = 5050 \(want 5050\)",
+                                   r"init: channel-call exited with 0", rf"init: channel-call {CLEAN}"]))
     # The SMP stress program (user/tests/smp-stress.c) on several machines and
     # hart counts, under multi-threaded TCG (harts really run at once) and
     # single-threaded TCG (harts interleaved); asid.bits=2 forces ASID
@@ -218,7 +222,7 @@ USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-
               "event-test", "port-stress")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource", "event-pair", "object-wait", "futex", "task",
-               "port", "object-wait-many", "timer")
+               "port", "object-wait-many", "timer", "channel", "channel-call-etc", "channel-write-etc")
 
 
 def conformance_table(build):

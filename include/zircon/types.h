@@ -132,6 +132,62 @@ typedef struct zx_wait_item {
     zx_signals_t waitfor;
     zx_signals_t pending;
 } zx_wait_item_t;
+// Channels (MO types.h@04f93c7): options, limits, and the argument types of
+// zx_channel_read_etc, zx_channel_write_etc and zx_channel_call(_etc).
+#define ZX_CHANNEL_READ_MAY_DISCARD ((uint32_t)1u)
+#define ZX_CHANNEL_WRITE_USE_IOVEC ((uint32_t)2u)
+#define ZX_CHANNEL_MAX_MSG_BYTES ((uint32_t)65536u)
+#define ZX_CHANNEL_MAX_MSG_HANDLES ((uint32_t)64u)
+#define ZX_CHANNEL_MAX_MSG_IOVECS ((uint32_t)8192u)
+
+typedef struct zx_channel_iovec {
+    const void* buffer;
+    uint32_t capacity;
+    uint32_t reserved;
+} zx_channel_iovec_t;
+
+typedef struct zx_handle_info {
+    zx_handle_t handle;
+    zx_obj_type_t type;
+    zx_rights_t rights;
+    uint32_t unused;
+} zx_handle_info_t;
+
+typedef uint32_t zx_handle_op_t;
+#define ZX_HANDLE_OP_MOVE ((zx_handle_op_t)0u)
+#define ZX_HANDLE_OP_DUPLICATE ((zx_handle_op_t)1u)
+
+typedef struct zx_handle_disposition {
+    zx_handle_op_t operation;
+    zx_handle_t handle;
+    zx_obj_type_t type;
+    zx_rights_t rights;
+    zx_status_t result;
+} zx_handle_disposition_t;
+
+typedef uint32_t zx_txid_t;
+
+typedef struct zx_channel_call_args {
+    const void* wr_bytes;
+    const zx_handle_t* wr_handles;
+    void* rd_bytes;
+    zx_handle_t* rd_handles;
+    uint32_t wr_num_bytes;
+    uint32_t wr_num_handles;
+    uint32_t rd_num_bytes;
+    uint32_t rd_num_handles;
+} zx_channel_call_args_t;
+
+typedef struct zx_channel_call_etc_args {
+    const void* wr_bytes;
+    zx_handle_disposition_t* wr_handles;
+    void* rd_bytes;
+    zx_handle_info_t* rd_handles;
+    uint32_t wr_num_bytes;
+    uint32_t wr_num_handles;
+    uint32_t rd_num_bytes;
+    uint32_t rd_num_handles;
+} zx_channel_call_etc_args_t;
 
 // zx_vmo_create options.
 #define ZX_VMO_RESIZABLE ((uint32_t)1u << 1)
