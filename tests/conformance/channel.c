@@ -1,8 +1,7 @@
 // Conformance: Zircon's ChannelTest family (zircon/system/utest/core/channel/channel.cc,
 // misttech/mist-os @732b2ad), one case per Zircon case name, written in C against our own
-// headers. Not here (tests/conformance/README.md says why): WaitManyIsSignaledOnAnyElementWrite
-// and WaitManyIsSignaledForBothWrites (zx_object_wait_many is not in this kernel yet),
-// ChannelFullException (mini-process and policy exceptions). ReadEtcHandleInfoValidation sends
+// headers. Not here (tests/conformance/README.md says why): ChannelFullException
+// (mini-process and policy exceptions). ReadEtcHandleInfoValidation sends
 // event-pair sides where Zircon sends FIFO ends (no FIFOs here; the point, type and rights
 // reported per handle, is the same). Counts shrunk for QEMU are noted at their cases.
 #include <stdlib.h>
@@ -719,5 +718,98 @@ TEST_CASE(NoSpuriousReadableSignalWhenRacing) {
     zx_handle_close(a);
     zx_handle_close(b);
 }
+
+// ---- WaitMany cases: a worker waits on two channels with zx_object_wait_many ----
+
+enum { kSuccess, kWaitError, kReadFrom1Error, kReadFrom2Error, kDataMismatchFrom1Error, kDataMismatchFrom2Error };
+
+struct wait_on_channels {
+    zx_handle_t remote_1, remote_2, event;
+    uint32_t total_packets, received_bytes_1, received_bytes_2;
+    int result;
+};
+
+// WaitOnChannels: until both peers are closed, wait for either channel; read what comes
+// and tell the main thread through the event (USER_SIGNAL_0 for 1, USER_SIGNAL_1 for 2).
+static int wait_on_channels(void *arg) {
+    struct wait_on_channels *w = arg;
+    zx_wait_item_t items[2] = {{w->remote_1, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED, 0},
+                               {w->remote_2, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED, 0}};
+    bool closed_1 = false, closed_2 = false;
+    while (!closed_1 || !closed_2) {
+        uint32_t data = 0, actual = 0;
+        if (zx_object_wait_many(items, 2, ZX_TIME_INFINITE) != ZX_OK) {
+            w->result = kWaitError;
+            return 0;
+        }
+        if (items[0].pending & ZX_CHANNEL_READABLE) {
+            zx_object_signal(w->event, 0, ZX_USER_SIGNAL_0);
+            if (zx_channel_read(w->remote_1, 0, &data, NULL, sizeof data, 0, &actual, NULL) != ZX_OK) {
+                w->result = kReadFrom1Error;
+                return 0;
+            }
+            if (data != kChannelData) {
+                w->result = kDataMismatchFrom1Error;
+                return 0;
+            }
+            w->received_bytes_1 += actual;
+            w->total_packets++;
+        } else if (items[1].pending & ZX_CHANNEL_READABLE) {
+            zx_object_signal(w->event, 0, ZX_USER_SIGNAL_1);
+            if (zx_channel_read(w->remote_2, 0, &data, NULL, sizeof data, 0, &actual, NULL) != ZX_OK) {
+                w->result = kReadFrom2Error;
+                return 0;
+            }
+            if (data != kChannelData) {
+                w->result = kDataMismatchFrom2Error;
+                return 0;
+            }
+            w->received_bytes_2 += actual;
+            w->total_packets++;
+        } else {
+            if (items[0].pending & ZX_CHANNEL_PEER_CLOSED) closed_1 = true;
+            if (items[1].pending & ZX_CHANNEL_PEER_CLOSED) closed_2 = true;
+        }
+    }
+    w->result = kSuccess;
+    return 0;
+}
+
+// Both cases: start the worker, write to local_2 (second case only) and local_1, wait for
+// the worker's notifications, close the local ends (the worker then ends) and check.
+static void wait_many_case(bool both) {
+    zx_handle_t local_1, local_2;
+    struct wait_on_channels w = {0};
+    ASSERT_OK(zx_channel_create(0, &local_1, &w.remote_1));
+    ASSERT_OK(zx_channel_create(0, &local_2, &w.remote_2));
+    ASSERT_OK(zx_event_create(0, &w.event));
+    thrd_t worker;
+    ASSERT_EQ(thrd_create(&worker, wait_on_channels, &w), thrd_success);
+    if (both) EXPECT_OK(zx_channel_write(local_2, 0, &kChannelData, sizeof(uint32_t), NULL, 0));
+    EXPECT_OK(zx_channel_write(local_1, 0, &kChannelData, sizeof(uint32_t), NULL, 0));
+    EXPECT_OK(zx_object_wait_one(w.event, ZX_USER_SIGNAL_0, ZX_TIME_INFINITE, NULL));
+    if (both) EXPECT_OK(zx_object_wait_one(w.event, ZX_USER_SIGNAL_1, ZX_TIME_INFINITE, NULL));
+    zx_handle_close(local_1);  // unblocks the worker
+    zx_handle_close(local_2);
+    thrd_join(worker, NULL);
+    zx_signals_t event_signal = 0, signal_1 = 0, signal_2 = 0;
+    EXPECT_OK(zx_object_wait_one(w.event, ZX_USER_SIGNAL_0 | ZX_USER_SIGNAL_1, ZX_TIME_INFINITE_PAST, &event_signal));
+    EXPECT_STATUS(zx_object_wait_one(w.remote_1, 0, ZX_TIME_INFINITE_PAST, &signal_1), ZX_ERR_TIMED_OUT);
+    EXPECT_STATUS(zx_object_wait_one(w.remote_2, 0, ZX_TIME_INFINITE_PAST, &signal_2), ZX_ERR_TIMED_OUT);
+    EXPECT_EQ(w.result, kSuccess);
+    EXPECT_EQ(event_signal, both ? ZX_USER_SIGNAL_0 | ZX_USER_SIGNAL_1 : ZX_USER_SIGNAL_0);
+    EXPECT_EQ(signal_1, ZX_CHANNEL_PEER_CLOSED);
+    EXPECT_EQ(signal_2, ZX_CHANNEL_PEER_CLOSED);
+    EXPECT_EQ(w.received_bytes_1, sizeof(uint32_t));
+    EXPECT_EQ(w.received_bytes_2, both ? sizeof(uint32_t) : 0);
+    EXPECT_EQ(w.total_packets, both ? 2u : 1u);
+    zx_handle_close(w.remote_1);
+    zx_handle_close(w.remote_2);
+    zx_handle_close(w.event);
+}
+
+TEST_CASE(WaitManyIsSignaledOnAnyElementWrite) { wait_many_case(false); }
+
+TEST_CASE(WaitManyIsSignaledForBothWrites) { wait_many_case(true); }
 
 int main(int argc, char **argv) { return zxrv_test_main(argc, argv); }
