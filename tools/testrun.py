@@ -142,6 +142,11 @@ def qemu_cases():
                            expect=[r"bench: zx_port_queue \+ zx_port_wait: \d+ instructions",
                                    r"bench: zx_object_wait_many on 8 items .*: \d+ instructions",
                                    r"bench: kernel bytes per event pair side: \d+",
+                                   r"bench: zx_channel_call round trip to another process, 1 hart: \d+",
+                                   r"init: bench-wait exited with 0", rf"init: bench-wait {CLEAN}"]))
+    cases.append(qemu_case("qemu-user-bench-call-smp2", smp=2, append="init.run=bench-wait call lockdep=off",
+                           extra=["--icount"], timeout=120,
+                           expect=[r"bench: zx_channel_call round trip to another process, 2 harts: \d+",
                                    r"init: bench-wait exited with 0", rf"init: bench-wait {CLEAN}"]))
     # init is an event loop on a port: two programs at once, each exit
     # reported as its ZX_PROCESS_TERMINATED packet arrives.
@@ -436,7 +441,7 @@ def main():
         print("conformance: family                      passed  failed")
         for _, label, ok, bad in fams:
             print(f"conformance: {label:<30} {ok:>6}  {bad:>6}")
-    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup"):
+    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-call-smp2", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup"):
         path = log_path(a.build, b)
         if b in ran and os.path.exists(path):
             for line in open(path, errors="replace"):

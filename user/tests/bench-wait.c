@@ -3,9 +3,14 @@
 // as the change of the kernel's heap counter (zxrv_kernel_stats heap_bytes:
 // the size-class blocks handed out, 32..2048 bytes, powers of two).
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/process.h>
+#include <zircon/processargs.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/port.h>
 #include <zxrv/kstats.h>
+#include <zxrv/launch.h>
 #include <zxrv/testutil.h>
 
 #define N 20000
@@ -27,7 +32,66 @@ static void report_bytes(const char *what, uint64_t before, uint64_t after, unsi
     printf("bench: kernel bytes per %s: %llu\n", what, (unsigned long long)per);
 }
 
-int main(void) {
+// bench-wait server: answer every request on the PA_USER0 channel with the
+// same bytes (so the reply carries the request's transaction id) until the
+// client closes its end.
+static int call_server(void) {
+    zx_handle_t ch = zx_take_startup_handle(PA_HND(PA_USER0, 0));
+    uint8_t buf[64];
+    for (;;) {
+        zx_signals_t seen;
+        if (zx_object_wait_one(ch, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED, ZX_TIME_INFINITE, &seen) != ZX_OK)
+            return 1;
+        uint32_t nb, nh;
+        zx_status_t st = zx_channel_read(ch, 0, buf, NULL, sizeof buf, 0, &nb, &nh);
+        if (st == ZX_ERR_PEER_CLOSED) return 0;
+        if (st != ZX_OK || zx_channel_write(ch, 0, buf, nb, NULL, 0) != ZX_OK) return 1;
+    }
+}
+
+// zx_channel_call round trips (16 bytes each way) to a server process:
+// instructions retired on the caller's hart and guest time per call.
+static int bench_call(void) {
+    zx_handle_t ch, srv_end;
+    if (zx_channel_create(0, &ch, &srv_end) != ZX_OK) return 1;
+    size_t len = 0;
+    void *elf = zxrv_load_program("bench-wait", &len);
+    if (!elf) {
+        printf("bench-wait: no bench-wait in the boot archive\n");
+        return 1;
+    }
+    const char *argv[] = {"bench-wait", "server"};
+    uint32_t tag = PA_HND(PA_USER0, 0);
+    zx_handle_t proc;
+    zx_status_t st = zxrv_launch(zx_job_default(), "bench-wait-server", elf, len, 2, argv, &tag, &srv_end, 1, &proc);
+    free(elf);
+    if (st != ZX_OK) return 1;
+    uint64_t req[2] = {0, 42}, rep[2];
+    uint32_t nb, nh;
+    zx_channel_call_args_t args = {.wr_bytes = req, .wr_num_bytes = sizeof req, .rd_bytes = rep,
+                                   .rd_num_bytes = sizeof rep};
+    if (zx_channel_call(ch, 0, ZX_TIME_INFINITE, &args, &nb, &nh) != ZX_OK) return 1;  // the server is up
+    const int calls = 2000;
+    zx_time_t g0 = zx_clock_get_monotonic();
+    uint64_t t0 = instret();
+    for (int i = 0; i < calls; i++)
+        if (zx_channel_call(ch, 0, ZX_TIME_INFINITE, &args, &nb, &nh) != ZX_OK) return 1;
+    uint64_t t1 = instret();
+    zx_time_t g1 = zx_clock_get_monotonic();
+    zxrv_kernel_stats_t ks;
+    unsigned harts = zxrv_kernel_stats(&ks) == ZX_OK ? (unsigned)ks.harts_online : 0;
+    printf("bench: zx_channel_call round trip to another process, %u hart%s: %llu instructions on the caller's hart, "
+           "%llu ns guest time\n", harts, harts == 1 ? "" : "s", (unsigned long long)((t1 - t0) / calls),
+           (unsigned long long)((g1 - g0) / calls));
+    zx_handle_close(ch);  // the server sees PEER_CLOSED and exits
+    zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, ZX_TIME_INFINITE, NULL);
+    zx_handle_close(proc);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "server")) return call_server();
+    if (argc > 1 && !strcmp(argv[1], "call")) return bench_call();
     zx_handle_t port, ev, evs[8];
     if (zx_port_create(0, &port) != ZX_OK || zx_event_create(0, &ev) != ZX_OK) return 1;
     zx_port_packet_t pkt = {0}, out;
@@ -105,5 +169,5 @@ int main(void) {
     for (int i = 0; i < 8; i++) zx_handle_close(evs[i]);
     zx_handle_close(ev);
     zx_handle_close(port);
-    return 0;
+    return bench_call();
 }
