@@ -180,9 +180,10 @@ def qemu_cases():
                                **kw))
     # The port stress program (user/tests/port-stress.c): ports, waits and
     # the objects waited on created, signalled, canceled and closed by threads
-    # on every hart at once; init's leak check follows (it also runs on 1 and
-    # 4 harts as a user test).
-    for name, kw, rounds in (("virt-smp8", dict(smp=8, mem="2G", extra=["--tcg", "multi"]), 3000),
+    # on every hart at once; init's leak check follows.
+    for name, kw, rounds in (("virt-smp1", dict(), 3000),
+                             ("virt-smp4", dict(smp=4, extra=["--tcg", "multi"]), 3000),
+                             ("virt-smp8", dict(smp=8, mem="2G", extra=["--tcg", "multi"]), 3000),
                              ("virt-smp2-single-tcg", dict(smp=2, extra=["--tcg", "single"]), 1000)):
         cases.append(qemu_case(f"qemu-port-stress-{name}", append=f"init.run=port-stress {rounds}", timeout=600,
                                expect=[r"port-stress: \d+ harts, .* 0 failures", r"init: port-stress exited with 0",
@@ -224,7 +225,7 @@ def qemu_cases():
 
 USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
               "launch-test", "policy-test", "futex-test", "abi-test", "threads-test",
-              "event-test", "port-stress")
+              "event-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource", "event-pair", "object-wait", "futex", "task",
                "port", "object-wait-many", "timer", "channel", "channel-call-etc", "channel-write-etc")
