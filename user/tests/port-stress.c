@@ -11,6 +11,10 @@
 //   - every status seen is one Zircon allows for the race (OK, BAD_HANDLE,
 //     WRONG_TYPE when a handle value was reused, TIMED_OUT, NOT_FOUND,
 //     CANCELED, SHOULD_WAIT, PEER_CLOSED); anything else is a failure.
+// Then a victim process (port-stress victim) arms waits of every kind — port
+// waits on its own objects and on a channel shared with us, threads blocked
+// in zx_port_wait, zx_object_wait_many and zx_object_wait_one — and is
+// killed while they sleep; its waits must all go with it.
 // At the end everything is closed; init's leak check around the program
 // shows the kernel's counters (pages, heap, objects) back at the start.
 //
@@ -20,9 +24,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <threads.h>
+#include <string.h>
+#include <zircon/process.h>
+#include <zircon/processargs.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
 #include <zircon/syscalls/port.h>
 #include <zxrv/kstats.h>
+#include <zxrv/launch.h>
 #include <zxrv/testutil.h>
 
 #define PORTS 4
@@ -166,7 +175,84 @@ static int drainer(void *arg) {
     return 0;
 }
 
+// ---- the victim: everything armed, then killed ----
+
+static zx_handle_t v_port, v_events[8], v_ch;
+
+static int v_port_waiter(void *arg) {
+    (void)arg;
+    zx_port_packet_t pkt;
+    for (;;) zx_port_wait(v_port, ZX_TIME_INFINITE, &pkt);
+    return 0;
+}
+
+static int v_many_waiter(void *arg) {
+    (void)arg;
+    zx_wait_item_t items[8];
+    for (int i = 0; i < 8; i++) items[i] = (zx_wait_item_t){v_events[i], ZX_USER_SIGNAL_5, 0};
+    for (;;) zx_object_wait_many(items, 8, ZX_TIME_INFINITE);
+    return 0;
+}
+
+static int v_one_waiter(void *arg) {
+    (void)arg;
+    for (;;) zx_object_wait_one(v_events[0], ZX_USER_SIGNAL_5, ZX_TIME_INFINITE, NULL);
+    return 0;
+}
+
+static int victim(void) {
+    v_ch = zx_take_startup_handle(PA_HND(PA_USER0, 0));
+    if (zx_port_create(0, &v_port) != ZX_OK) return 1;
+    for (int i = 0; i < 8; i++) {
+        if (zx_event_create(0, &v_events[i]) != ZX_OK) return 1;
+        for (int k = 0; k < 16; k++) zx_object_wait_async(v_events[i], v_port, k, ZX_USER_SIGNAL_5, 0);
+    }
+    zx_object_wait_async(v_ch, v_port, 99, ZX_USER_SIGNAL_5, ZX_WAIT_ASYNC_EDGE);
+    zx_port_packet_t pkt = {.key = 1, .type = ZX_PKT_TYPE_USER};
+    for (int i = 0; i < 100; i++) zx_port_queue(v_port, &pkt);  // queued, never read
+    zx_object_signal(v_events[7], 0, ZX_USER_SIGNAL_5);          // 16 signal packets queued too
+    thrd_t t;
+    thrd_create(&t, v_port_waiter, NULL);  // takes the queued packets, then sleeps
+    thrd_create(&t, v_many_waiter, NULL);  // returns at once for event 7 ... and loops: keeps a hart busy
+    thrd_create(&t, v_one_waiter, NULL);
+    zx_channel_write(v_ch, 0, "ready", 5, NULL, 0);
+    for (;;) zx_nanosleep(ZX_TIME_INFINITE);
+}
+
+static int run_victim(void) {
+    zx_handle_t ch, theirs;
+    if (zx_channel_create(0, &ch, &theirs) != ZX_OK) return 1;
+    size_t len = 0;
+    void *elf = zxrv_load_program("port-stress", &len);
+    if (!elf) return 1;
+    const char *argv[] = {"port-stress", "victim"};
+    uint32_t tag = PA_HND(PA_USER0, 0);
+    zx_handle_t proc;
+    zx_status_t st = zxrv_launch(zx_job_default(), "port-stress-victim", elf, len, 2, argv, &tag, &theirs, 1, &proc);
+    free(elf);
+    if (st != ZX_OK) return 1;
+    // Our own wait on the channel the victim also waits on.
+    zx_handle_t port;
+    zx_port_create(0, &port);
+    zx_object_wait_async(ch, port, 1, ZX_CHANNEL_PEER_CLOSED, 0);
+    zx_signals_t seen;
+    st = zx_object_wait_one(ch, ZX_CHANNEL_READABLE, zx_deadline_after(ZX_SEC(30)), &seen);
+    if (st != ZX_OK) bad("victim ready", st);
+    zx_nanosleep(zx_deadline_after(ZX_MSEC(20)));  // let its threads block
+    if ((st = zx_task_kill(proc)) != ZX_OK) bad("task_kill", st);
+    if ((st = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED, zx_deadline_after(ZX_SEC(30)), NULL)) != ZX_OK)
+        bad("victim terminated", st);
+    zx_port_packet_t pkt;  // the victim's end went with it: our wait fired
+    if ((st = zx_port_wait(port, zx_deadline_after(ZX_SEC(30)), &pkt)) != ZX_OK || pkt.key != 1) bad("peer closed", st);
+    zx_handle_close(port);
+    zx_handle_close(ch);
+    zx_handle_close(proc);
+    printf("port-stress: victim killed in its waits (129 port waits, 116 packets queued, 3 threads blocked)\n");
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "victim")) return victim();
     if (argc > 1) rounds = atoi(argv[1]);
     for (int i = 0; i < PORTS; i++) {
         zx_handle_t p;
@@ -184,6 +270,7 @@ int main(int argc, char **argv) {
     thrd_join(c, NULL);
     for (int i = 0; i < PORTS; i++) zx_handle_close(atomic_load(&ports[i]));
     for (int i = 0; i < OBJS; i++) zx_handle_close(atomic_load(&objs[i]));
+    if (run_victim() != 0) bad("victim", ZX_ERR_INTERNAL);
     zxrv_kernel_stats_t ks;
     unsigned harts = zxrv_kernel_stats(&ks) == ZX_OK ? (unsigned)ks.harts_online : 0;
     printf("port-stress: %u harts, %lu operations, %lu packets taken (%lu from fired waits), %lu cancels, "
