@@ -247,7 +247,7 @@ static int run_victim(void) {
     zx_handle_close(port);
     zx_handle_close(ch);
     zx_handle_close(proc);
-    printf("port-stress: victim killed in its waits (129 port waits, 116 packets queued, 3 threads blocked)\n");
+    printf("port-stress: victim killed in its waits (port waits armed, packets queued, threads in port_wait, wait_many, wait_one)\n");
     return 0;
 }
 
