@@ -72,11 +72,6 @@ static bool wait_online(struct hart *h) {
     uint64_t t0 = csr_read_time(), limit = hz / 1000 * START_TIMEOUT_MS;
     for (;;) {
         if (__atomic_load_n(&h->online, __ATOMIC_ACQUIRE)) return true;
-        // Give the starting hart the machine: under QEMU -icount all harts
-        // share one host thread, and a spinning boot hart would only let the
-        // other run at its round-robin kicks. wfi returns at the next tick
-        // (this hart's timer is running) or at once if one is pending.
-        wfi();
         if (csr_read_time() - t0 > limit) {
             uint32_t expect = HART_STARTING;
             if (__atomic_compare_exchange_n(&h->start_state, &expect, HART_ABANDONED, false, __ATOMIC_ACQ_REL,
