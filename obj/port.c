@@ -51,6 +51,16 @@ static void armed_unlink_locked(struct port_observer *po) {
     po->ppprev = 0;
 }
 
+// Take an armed observer off its object and its port, onto *reap (freed by
+// signal_reap once the scheduler lock is dropped).
+static void disarm_locked(struct port *p, struct port_observer *po, struct signal_observer **reap) {
+    signal_observer_remove_locked(&po->ob);
+    armed_unlink_locked(po);
+    p->observers--;
+    po->ob.next = *reap;
+    *reap = &po->ob;
+}
+
 static struct port_observer *observer_of(struct port_packet *k) {
     return (struct port_observer *)((char *)k - __builtin_offsetof(struct port_observer, packet));
 }
@@ -132,14 +142,7 @@ static void port_release(struct port *p) {
     struct signal_observer *reap = 0;
     uint64_t f = sched_lock_irqsave();
     p->dead = true;
-    while (p->armed) {
-        struct port_observer *po = p->armed;
-        armed_unlink_locked(po);
-        signal_observer_remove_locked(&po->ob);
-        p->observers--;
-        po->ob.next = reap;
-        reap = &po->ob;
-    }
+    while (p->armed) disarm_locked(p, p->armed, &reap);
     struct port_packet *k = p->head;
     p->head = p->tail = 0;
     p->user_packets = 0;
@@ -230,10 +233,21 @@ static bool packet_matches(struct port_packet *k, const void *arg) {
     return !k->user && k->table == m->t && k->handle == m->h;
 }
 
+// The common end of the two cancels: drop the matching queued packets too,
+// unlock, free what was removed; NOT_FOUND if nothing matched at all.
+static zx_status_t finish_cancel_locked(struct port *p, const struct cancel_match *m, struct signal_observer *reap,
+                                        unsigned n, uint64_t f) {
+    struct port_packet *freed = 0;
+    n += remove_packets_locked(p, packet_matches, m, &freed);
+    sched_unlock_irqrestore(f);
+    signal_reap(reap);
+    free_packets(freed);
+    return n ? ZX_OK : ZX_ERR_NOT_FOUND;
+}
+
 zx_status_t port_cancel(struct port *p, struct object *o, const struct handle_table *t, zx_handle_t h,
                         uint64_t key) {
     struct cancel_match m = {t, h, key};
-    struct port_packet *freed = 0;
     struct signal_observer *reap = 0;
     unsigned n = 0;
     uint64_t f = sched_lock_irqsave();
@@ -242,39 +256,22 @@ zx_status_t port_cancel(struct port *p, struct object *o, const struct handle_ta
         if (ob->on_match != observer_match) continue;
         struct port_observer *po = (struct port_observer *)ob;
         if (po->port != p || po->packet.pkt.key != key || ob->table != t || ob->handle != h) continue;
-        signal_observer_remove_locked(ob);
-        armed_unlink_locked(po);
-        p->observers--;
-        ob->next = reap;
-        reap = ob;
+        disarm_locked(p, po, &reap);
         n++;
     }
-    n += remove_packets_locked(p, packet_matches, &m, &freed);
-    sched_unlock_irqrestore(f);
-    signal_reap(reap);
-    free_packets(freed);
-    return n ? ZX_OK : ZX_ERR_NOT_FOUND;
+    return finish_cancel_locked(p, &m, reap, n, f);
 }
 
 zx_status_t port_cancel_key(struct port *p, uint64_t key) {
     struct cancel_match m = {0, 0, key};
-    struct port_packet *freed = 0;
     struct signal_observer *reap = 0;
     unsigned n = 0;
     uint64_t f = sched_lock_irqsave();
     for (struct port_observer *po = p->armed, *next; po; po = next) {
         next = po->pnext;
         if (po->packet.pkt.key != key) continue;
-        signal_observer_remove_locked(&po->ob);
-        armed_unlink_locked(po);
-        p->observers--;
-        po->ob.next = reap;
-        reap = &po->ob;
+        disarm_locked(p, po, &reap);
         n++;
     }
-    n += remove_packets_locked(p, packet_matches, &m, &freed);
-    sched_unlock_irqrestore(f);
-    signal_reap(reap);
-    free_packets(freed);
-    return n ? ZX_OK : ZX_ERR_NOT_FOUND;
+    return finish_cancel_locked(p, &m, reap, n, f);
 }
