@@ -198,7 +198,7 @@ def qemu_cases():
     # CPU-bound program on 2 harts under multi-threaded TCG.
     cases.append(qemu_case("qemu-user-bench-smp4-ops", smp=4, append="lockdep=off init.run=bench-smp ops 4",
                            extra=["--icount"], timeout=300,
-                           expect=[r"bench: 4 harts at once: zx_vmo_create_child snapshot .*: \d+ instructions",
+                           expect=[r"bench: 4 threads on \d+ harts at once: zx_vmo_create_child snapshot .*: \d+ instructions",
                                    r"init: bench-smp exited with 0", rf"init: bench-smp {CLEAN}"]))
     cases.append(qemu_case("qemu-user-bench-smp2-speedup", smp=2, append="lockdep=off init.run=bench-smp speedup 2",
                            extra=["--tcg", "multi"], timeout=300, solo=True,

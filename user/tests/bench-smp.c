@@ -19,6 +19,8 @@
 #include <threads.h>
 #include <zircon/process.h>
 #include <zircon/syscalls.h>
+#include <zxrv/kstats.h>
+#include <zxrv/testutil.h>
 
 #define MAX_THREADS 16
 #define WINDOWS 21
@@ -126,8 +128,11 @@ static int bench_ops(void) {
             printf("bench-smp: only %d of %d threads started\n", started, nthreads);
             return 1;
         }
-        printf("bench: %d harts at once: %s: %" PRIu64 " instructions per hart (mean of medians; worst %" PRIu64 ")\n",
-               nthreads, op_names[op], sum / (uint64_t)started, worst);
+        zxrv_kernel_stats_t ks;
+        unsigned harts = zxrv_kernel_stats(&ks) == ZX_OK ? (unsigned)ks.harts_online : 0;
+        printf("bench: %d threads on %u harts at once: %s: %" PRIu64
+               " instructions per thread (mean of medians; worst %" PRIu64 ")\n",
+               nthreads, harts, op_names[op], sum / (uint64_t)started, worst);
     }
     return 0;
 }
