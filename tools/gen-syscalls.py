@@ -18,6 +18,7 @@ SCALAR_ALIGN = {
     "zx_handle_t": 4, "uint32_t": 4, "int32_t": 4, "zx_status_t": 4, "zx_signals_t": 4,
     "zx_rights_t": 4, "uint64_t": 8, "int64_t": 8, "size_t": 8, "zx_vaddr_t": 8,
     "zx_paddr_t": 8, "zx_time_t": 8, "zx_koid_t": 8, "uintptr_t": 8, "zx_futex_t": 4,
+    "zx_wait_item_t": 4, "zx_port_packet_t": 8,
 }
 
 
