@@ -66,8 +66,7 @@ zx_status_t sys_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t
     struct handle_table *ht = sys_handles();
     struct object *o = 0;
     uint64_t hf = handle_table_lock(ht);
-    st = handle_get_locked(ht, handle, ZX_OBJ_TYPE_NONE, SYS_RIGHTS_object_wait_async_handle, &o, 0);
-    if (st == ZX_OK && !object_is_waitable(o)) st = ZX_ERR_NOT_SUPPORTED;
+    st = sys_get_waitable_locked(ht, handle, SYS_RIGHTS_object_wait_async_handle, &o);
     if (st == ZX_OK) st = port_wait_async((struct port *)po, o, ht, handle, key, signals, options, ob);
     handle_table_unlock(ht, hf);
     if (st != ZX_OK) kfree(ob);

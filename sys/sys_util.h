@@ -10,6 +10,7 @@
 #include "mm/usercopy.h"
 #include "obj/handle.h"
 #include "obj/process.h"
+#include "obj/signal.h"
 
 static inline struct handle_table *sys_handles(void) { return &process_current()->handles; }
 
@@ -17,6 +18,23 @@ static inline struct handle_table *sys_handles(void) { return &process_current()
 static inline zx_status_t sys_get(zx_handle_t h, zx_obj_type_t type, zx_rights_t rights, struct object **out,
                                   zx_rights_t *out_rights) {
     return handle_get(sys_handles(), h, type, rights, out, out_rights);
+}
+
+// The object of handle h for a wait (zx_object_wait_one/many/async), with
+// t's lock held by the caller (handle_get_locked): the handle needs `rights`
+// and the object must be waitable, else ZX_ERR_NOT_SUPPORTED. The caller
+// unrefs *out; on failure it is untouched.
+static inline zx_status_t sys_get_waitable_locked(struct handle_table *t, zx_handle_t h, zx_rights_t rights,
+                                                  struct object **out) {
+    struct object *o;
+    zx_status_t st = handle_get_locked(t, h, ZX_OBJ_TYPE_NONE, rights, &o, 0);
+    if (st != ZX_OK) return st;
+    if (!object_is_waitable(o)) {
+        object_unref(o);  // the handle still holds one: never the last
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+    *out = o;
+    return ZX_OK;
 }
 
 // Write a new handle's value to `out`; if that fails, close the handle

@@ -23,7 +23,6 @@ struct waiter {
     struct signal_observer ob;  // first: the callbacks cast back
     struct wait_state *ws;
     zx_signals_t seen;          // the object's signals when it fired or was canceled
-    bool done;                  // fired or canceled (ob is unlinked)
 };
 
 struct wait_state {
@@ -35,7 +34,6 @@ static void waiter_fire(struct signal_observer *ob, zx_signals_t now, struct sig
     (void)reap;
     struct waiter *w = (struct waiter *)ob;
     w->seen = now;
-    w->done = true;
     w->ws->woken = true;
     sched_wake_locked(w->ws->t, ZX_OK);
 }
@@ -44,13 +42,12 @@ static void waiter_cancel(struct signal_observer *ob, zx_signals_t now, struct s
     waiter_fire(ob, now | ZX_SIGNAL_HANDLE_CLOSED, reap);
 }
 
-// Wait on n handles. handles/want in, pending out (each object's signals
+// Wait on n items (handle and waitfor in; pending out: each object's signals
 // when the wait ended, with ZX_SIGNAL_HANDLE_CLOSED for a closed handle).
 // Returns ZX_OK, ZX_ERR_TIMED_OUT, ZX_ERR_CANCELED (a handle was closed, or
 // the thread is being killed: *killed set), or a handle error (nothing waited).
-static zx_status_t wait_handles(const zx_handle_t *handles, const zx_signals_t *want, zx_signals_t *pending,
-                                struct waiter *ws_items, size_t n, zx_time_t deadline, bool *killed,
-                                uint32_t blocked_state) {
+static zx_status_t wait_items(zx_wait_item_t *items, struct waiter *ws_items, size_t n, zx_time_t deadline,
+                              bool *killed, uint32_t blocked_state) {
     struct handle_table *ht = sys_handles();
     struct wait_state ws = {thread_current(), false};
     struct object *objs[ZX_WAIT_MANY_MAX_ITEMS];
@@ -59,16 +56,11 @@ static zx_status_t wait_handles(const zx_handle_t *handles, const zx_signals_t *
     zx_status_t st = ZX_OK;
     uint64_t hf = handle_table_lock(ht);
     for (; added < n; added++) {
-        struct object *o;
-        st = handle_get_locked(ht, handles[added], ZX_OBJ_TYPE_NONE, ZX_RIGHT_WAIT, &o, 0);
-        if (st == ZX_OK && !object_is_waitable(o)) {
-            object_unref(o);  // the handle still holds one: never the last
-            st = ZX_ERR_NOT_SUPPORTED;
-        }
+        st = sys_get_waitable_locked(ht, items[added].handle, ZX_RIGHT_WAIT, &objs[added]);
         if (st != ZX_OK) break;
-        objs[added] = o;
-        ws_items[added] = (struct waiter){.ob = {.watched = want[added], .table = ht, .handle = handles[added],
-                                                 .on_match = waiter_fire, .on_cancel = waiter_cancel},
+        ws_items[added] = (struct waiter){.ob = {.watched = items[added].waitfor, .table = ht,
+                                                 .handle = items[added].handle, .on_match = waiter_fire,
+                                                 .on_cancel = waiter_cancel},
                                           .ws = &ws};
     }
     if (st == ZX_OK) {  // all or nothing: a bad handle fails the call before any wait
@@ -92,12 +84,11 @@ static zx_status_t wait_handles(const zx_handle_t *handles, const zx_signals_t *
     uint64_t f = sched_lock_irqsave();
     for (size_t i = 0; i < added; i++) {
         struct waiter *w = &ws_items[i];
-        if (!w->done) {
-            signal_observer_remove_locked(&w->ob);
-            w->seen = objs[i]->signals;
-        }
+        // Still armed: it did not fire, report the signals now. Fired or
+        // canceled: it is unlinked and recorded what it saw.
+        if (signal_observer_remove_locked(&w->ob)) w->seen = objs[i]->signals;
         if (w->seen & ZX_SIGNAL_HANDLE_CLOSED) closed = true;
-        pending[i] = w->seen;
+        items[i].pending = w->seen;
     }
     sched_unlock_irqrestore(f);
     for (size_t i = 0; i < added; i++) object_unref(objs[i]);
@@ -113,14 +104,14 @@ static zx_status_t wait_handles(const zx_handle_t *handles, const zx_signals_t *
 // zx_status_t zx_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
 //                                zx_signals_t* observed)
 zx_status_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline, uptr_t observed) {
-    struct waiter item;
-    zx_signals_t seen = 0;
+    struct waiter w;
+    zx_wait_item_t item = {handle, signals, 0};
     bool killed;
-    zx_status_t st = wait_handles(&handle, &signals, &seen, &item, 1, deadline, &killed,
-                                  ZX_THREAD_STATE_BLOCKED_WAIT_ONE);
+    zx_status_t st = wait_items(&item, &w, 1, deadline, &killed, ZX_THREAD_STATE_BLOCKED_WAIT_ONE);
     if (killed) return st;
     if (st != ZX_OK && st != ZX_ERR_TIMED_OUT && st != ZX_ERR_CANCELED) return st;
-    if (!uptr_is_null(observed) && copy_to_user(observed, &seen, sizeof(seen)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (!uptr_is_null(observed) && copy_to_user(observed, &item.pending, sizeof(item.pending)) != ZX_OK)
+        return ZX_ERR_INVALID_ARGS;
     return st;
 }
 
@@ -136,23 +127,14 @@ zx_status_t sys_object_wait_many(uptr_t items, size_t num_items, zx_time_t deadl
     }
     zx_wait_item_t in[ZX_WAIT_MANY_MAX_ITEMS];
     if (copy_from_user(in, items, num_items * sizeof(in[0])) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    zx_handle_t handles[ZX_WAIT_MANY_MAX_ITEMS];
-    zx_signals_t want[ZX_WAIT_MANY_MAX_ITEMS], pending[ZX_WAIT_MANY_MAX_ITEMS];
-    for (size_t i = 0; i < num_items; i++) {
-        handles[i] = in[i].handle;
-        want[i] = in[i].waitfor;
-        pending[i] = 0;
-    }
     struct waiter stack_items[WAIT_STACK_ITEMS];
     struct waiter *w = stack_items;
     if (num_items > WAIT_STACK_ITEMS && !(w = kzalloc(num_items * sizeof(*w)))) return ZX_ERR_NO_MEMORY;
     bool killed;
-    zx_status_t st = wait_handles(handles, want, pending, w, num_items, deadline, &killed,
-                                  ZX_THREAD_STATE_BLOCKED_WAIT_MANY);
+    zx_status_t st = wait_items(in, w, num_items, deadline, &killed, ZX_THREAD_STATE_BLOCKED_WAIT_MANY);
     if (w != stack_items) kfree(w);
     if (killed) return st;
     if (st != ZX_OK && st != ZX_ERR_TIMED_OUT && st != ZX_ERR_CANCELED) return st;
-    for (size_t i = 0; i < num_items; i++) in[i].pending = pending[i];
     if (copy_to_user(items, in, num_items * sizeof(in[0])) != ZX_OK) return ZX_ERR_INVALID_ARGS;
     return st;
 }
