@@ -88,13 +88,11 @@ static void observer_match(struct signal_observer *ob, zx_signals_t now, struct 
     enqueue_locked(p, &po->packet);
 }
 
+// The handle it was added through is gone (signal.c has unlinked it).
 static void observer_cancel(struct signal_observer *ob, zx_signals_t now, struct signal_observer **reap) {
     (void)now;
     struct port_observer *po = (struct port_observer *)ob;
-    armed_unlink_locked(po);
-    po->port->observers--;
-    ob->next = *reap;
-    *reap = ob;
+    disarm_locked(po->port, po, reap);
 }
 
 struct port_observer *port_observer_alloc(void) { return kzalloc(sizeof(struct port_observer)); }
@@ -110,8 +108,6 @@ zx_status_t port_wait_async(struct port *p, struct object *o, const struct handl
     po->port = p;
     po->options = options;
     po->packet.user = false;
-    po->packet.table = t;
-    po->packet.handle = h;
     po->packet.pkt.key = key;
     po->packet.pkt.type = ZX_PKT_TYPE_SIGNAL_ONE;
     po->packet.pkt.status = ZX_OK;
@@ -230,7 +226,9 @@ static bool packet_matches(struct port_packet *k, const void *arg) {
     const struct cancel_match *m = arg;
     if (k->pkt.key != m->key) return false;
     if (!m->t) return true;
-    return !k->user && k->table == m->t && k->handle == m->h;
+    if (k->user) return false;
+    const struct signal_observer *ob = &observer_of(k)->ob;  // the wait_async handle
+    return ob->table == m->t && ob->handle == m->h;
 }
 
 // The common end of the two cancels: drop the matching queued packets too,

@@ -38,10 +38,8 @@ struct handle_table;
 struct port_packet {
     struct port_packet *next;
     zx_port_packet_t pkt;
-    bool user;  // a heap block of its own; else inside a port_observer
-    // The wait_async handle, for zx_port_cancel (signal packets only).
-    const struct handle_table *table;
-    zx_handle_t handle;
+    bool user;  // a heap block of its own; else inside a port_observer, whose
+                // ob.table/ob.handle name the wait_async handle (zx_port_cancel)
 };
 
 struct port_observer {
