@@ -25,7 +25,6 @@
 #include <zircon/types.h>
 
 #include "kern/spinlock.h"
-#include "kern/wait.h"
 
 struct object;
 struct signal_observer;

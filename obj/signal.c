@@ -54,13 +54,6 @@ void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set) {
     signal_reap(reap);
 }
 
-zx_signals_t object_signals(struct object *o) {
-    uint64_t f = sched_lock_irqsave();
-    zx_signals_t s = o->signals;
-    sched_unlock_irqrestore(f);
-    return s;
-}
-
 void signal_observer_add_locked(struct object *o, struct signal_observer *ob) {
     if (!ob->edge && (o->signals & ob->watched)) {
         ob->obj = 0;

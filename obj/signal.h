@@ -46,7 +46,6 @@ struct signal_observer {
 
 // Clear then set signal bits; observers whose condition now holds fire.
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
-zx_signals_t object_signals(struct object *o);
 
 // Whether zx_object_wait_* can be used on objects of this kind (Zircon's
 // is_waitable: the type's default rights include ZX_RIGHT_WAIT).

@@ -1,4 +1,4 @@
-// Fake object_signal / object_signals (see fake_signal.h).
+// Fake object_signal (see fake_signal.h).
 #include "fake_signal.h"
 
 #include <stdio.h>
@@ -23,4 +23,3 @@ void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set) {
     calls++;
 }
 
-zx_signals_t object_signals(struct object *o) { return o->signals; }
