@@ -124,6 +124,7 @@ typedef int zx_futex_storage_t;
 #define ZX_CHANNEL_READABLE ((zx_signals_t)1u << 0)
 #define ZX_CHANNEL_WRITABLE ((zx_signals_t)1u << 1)
 #define ZX_CHANNEL_PEER_CLOSED ((zx_signals_t)1u << 2)
+#define ZX_VIRTUAL_INTERRUPT_UNTRIGGERED ((zx_signals_t)1u << 4)
 
 // zx_object_wait_many: one item per handle (MO types.h@04f93c7).
 #define ZX_WAIT_MANY_MAX_ITEMS ((size_t)64)
@@ -252,6 +253,29 @@ typedef struct zx_cpu_set {
 #define ZX_CACHE_POLICY_UNCACHED_DEVICE 2u
 #define ZX_CACHE_POLICY_WRITE_COMBINING 3u
 #define ZX_CACHE_POLICY_MASK 3u
+
+// zx_interrupt_create options and zx_interrupt_bind options (MO types.h@04f93c7).
+#define ZX_INTERRUPT_REMAP_IRQ ((uint32_t)0x1u)
+#define ZX_INTERRUPT_MODE_DEFAULT ((uint32_t)0u << 1)
+#define ZX_INTERRUPT_MODE_EDGE_LOW ((uint32_t)1u << 1)
+#define ZX_INTERRUPT_MODE_EDGE_HIGH ((uint32_t)2u << 1)
+#define ZX_INTERRUPT_MODE_LEVEL_LOW ((uint32_t)3u << 1)
+#define ZX_INTERRUPT_MODE_LEVEL_HIGH ((uint32_t)4u << 1)
+#define ZX_INTERRUPT_MODE_EDGE_BOTH ((uint32_t)5u << 1)
+#define ZX_INTERRUPT_MODE_MASK ((uint32_t)0xe)
+#define ZX_INTERRUPT_VIRTUAL ((uint32_t)0x10)
+#define ZX_INTERRUPT_TIMESTAMP_MONO ((uint32_t)1u << 6)
+#define ZX_INTERRUPT_BIND ((uint32_t)0x0u)
+#define ZX_INTERRUPT_UNBIND ((uint32_t)0x1u)
+#define ZX_INTERRUPT_SLOT_USER ((uint32_t)62u)
+#define ZX_INTERRUPT_MAX_SLOTS ((uint32_t)62u)
+
+// Bus Transaction Initiator options: zx_bti_pin (MO types.h@04f93c7).
+#define ZX_BTI_PERM_READ ((uint32_t)1u << 0)
+#define ZX_BTI_PERM_WRITE ((uint32_t)1u << 1)
+#define ZX_BTI_PERM_EXECUTE ((uint32_t)1u << 2)
+#define ZX_BTI_COMPRESS ((uint32_t)1u << 3)
+#define ZX_BTI_CONTIGUOUS ((uint32_t)1u << 4)
 
 // zx_cache_flush options (Zircon's zircon/types.h).
 #define ZX_CACHE_FLUSH_INSN ((uint32_t)1u << 0)
