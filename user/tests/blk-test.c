@@ -10,7 +10,7 @@
 // victim's, everything else untouched.
 //
 //   blk-test            run the cases
-//   blk-test victim M   (started by the test) M = exit | wait
+//   blk-test victim M   (started by the test) M = exit | wait: see run_victim()
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,20 +335,24 @@ static int victim(const char *mode) {
     return 0;  // exit with everything in flight
 }
 
+// mode "exit": the victim exits with its requests in flight; "wait": it is
+// killed with them in flight; "early": it queues them and exits before the
+// test hands its connection to the driver, so that every one is canceled.
 static void run_victim(const char *mode) {
     zxrv_blk_info_t before, after;
     ASSERT_OK(zxrv_blk_info(drv_ch, &before));
+    bool early = strcmp(mode, "early") == 0;
     // A second connection for the victim.
     zx_handle_t mine, theirs;
     ASSERT_OK(zx_channel_create(0, &mine, &theirs));
     zxrv_blk_req_t rq = {.op = ZXRV_BLK_OP_CONNECT};
-    ASSERT_OK(raw_call(&rq, sizeof rq, &theirs, 1));
+    if (!early) ASSERT_OK(raw_call(&rq, sizeof rq, &theirs, 1));
     zx_handle_t ctl, ctl_child;
     ASSERT_OK(zx_channel_create(0, &ctl, &ctl_child));
     size_t len;
     void *elf = zxrv_load_program("blk-test", &len);
     ASSERT_TRUE(elf != NULL);
-    const char *argv[] = {"blk-test", "victim", mode};
+    const char *argv[] = {"blk-test", "victim", early ? "exit" : mode};
     const uint32_t tags[] = {ZXRV_BLK_PA_CHANNEL, PA_HND(PA_USER0, 1)};
     zx_handle_t hs[] = {mine, ctl_child};
     zx_handle_t proc;
@@ -366,6 +370,7 @@ static void run_victim(const char *mode) {
     }
     zx_handle_close(proc);
     zx_handle_close(ctl);
+    if (early) ASSERT_OK(raw_call(&rq, sizeof rq, &theirs, 1));  // VICTIM_REQUESTS messages, and no peer
     // The driver settles: the victim's requests all completed or canceled, its
     // connection gone.
     for (int i = 0; i < 2000; i++) {
@@ -379,6 +384,7 @@ static void run_victim(const char *mode) {
     EXPECT_EQ(after.requests - before.requests, done);
     EXPECT_EQ(done + canceled, VICTIM_REQUESTS);
     EXPECT_EQ(after.errors, before.errors);
+    if (early) EXPECT_EQ(canceled, VICTIM_REQUESTS);
     printf("blk-test: victim (%s): %" PRIu64 " requests completed, %" PRIu64 " canceled\n", mode, done, canceled);
     // Each victim block is as it was or as the victim wrote it; the rest is intact.
     static uint8_t buf[ZXRV_BLK_MAX_INLINE_BLOCKS * BS];
@@ -394,6 +400,8 @@ static void run_victim(const char *mode) {
 TEST_CASE(client_exits_with_requests_in_flight) { run_victim("exit"); }
 
 TEST_CASE(client_killed_with_requests_in_flight) { run_victim("wait"); }
+
+TEST_CASE(client_gone_before_its_requests_are_read) { run_victim("early"); }
 
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "victim") == 0) return victim(argv[2]);
