@@ -15,7 +15,7 @@
 //   buffers, pinned with zx_bti_pin; a client's VMO is pinned per request.
 //
 // One thread, one port: client channels come as signal packets
-// (zx_object_wait_async, READABLE | PEER_CLOSED, key KEY_CLIENT0 + index),
+// (zx_object_wait_async, READABLE | PEER_CLOSED, key client_key()),
 // completions as ZX_PKT_TYPE_INTERRUPT packets (key KEY_IRQ). A channel is
 // read only while the driver has a free slot and descriptors enough for the
 // largest request, so a busy driver pushes back instead of failing.
@@ -92,6 +92,7 @@ typedef struct client {
     bool readable;       // a message may be waiting: read it when there is room
     bool gone;           // its peer is closed: replies are dropped, unread requests canceled
     uint32_t in_flight;
+    uint32_t gen;        // in its packets' keys: a packet for an earlier client of the entry is ignored
 } client_t;
 
 typedef struct slot {
@@ -296,8 +297,10 @@ static zx_status_t setup_device(void) {
 
 // ---- clients ----
 
+static uint64_t client_key(uint32_t i) { return (uint64_t)d.clients[i].gen << 32 | (KEY_CLIENT0 + i); }
+
 static zx_status_t arm(uint32_t i) {
-    return zx_object_wait_async(d.clients[i].ch, d.port, KEY_CLIENT0 + i, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED,
+    return zx_object_wait_async(d.clients[i].ch, d.port, client_key(i), ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED,
                                 0);
 }
 
@@ -305,7 +308,9 @@ static zx_status_t add_client(zx_handle_t ch) {
     for (uint32_t i = 0; i < MAX_CLIENTS; i++) {
         client_t *c = &d.clients[i];
         if (c->live) continue;
+        uint32_t gen = c->gen + 1;
         memset(c, 0, sizeof *c);
+        c->gen = gen;
         c->ch = ch;
         c->live = true;
         zx_status_t st = arm(i);
@@ -649,10 +654,11 @@ static int run(void) {
         }
         if (pkt.type == ZX_PKT_TYPE_INTERRUPT && pkt.key == KEY_IRQ) {
             take_interrupt(&pkt, t_wake, now);
-        } else if (pkt.type == ZX_PKT_TYPE_SIGNAL_ONE && pkt.key >= KEY_CLIENT0 &&
-                   pkt.key < KEY_CLIENT0 + MAX_CLIENTS) {
-            client_t *c = &d.clients[pkt.key - KEY_CLIENT0];
-            if (c->live && c->ch != ZX_HANDLE_INVALID) {
+        } else if (pkt.type == ZX_PKT_TYPE_SIGNAL_ONE && (uint32_t)pkt.key >= KEY_CLIENT0 &&
+                   (uint32_t)pkt.key < KEY_CLIENT0 + MAX_CLIENTS) {
+            uint32_t i = (uint32_t)pkt.key - KEY_CLIENT0;
+            client_t *c = &d.clients[i];
+            if (c->live && c->ch != ZX_HANDLE_INVALID && pkt.key == client_key(i)) {
                 c->readable = true;
                 if (pkt.signal.observed & ZX_CHANNEL_PEER_CLOSED) c->gone = true;
             }
