@@ -396,9 +396,13 @@ static bool add_seg(seg_t *segs, uint32_t *n, uint32_t max, uint64_t addr, uint3
 }
 
 // Puts a request on the ring. The slot is filled in (client, txid, op,
-// count, vmo/pmt or inline); segs are the data buffers.
-static void submit(uint32_t si, uint32_t type, uint64_t sector, const seg_t *segs, uint32_t nsegs) {
+// count, vmo/pmt or inline); segs are the data buffers. False (nothing
+// changed) if the ring has too few free descriptors, which have_room() rules
+// out before a request is read.
+static bool submit(uint32_t si, uint32_t type, uint64_t sector, const seg_t *segs, uint32_t nsegs) {
     slot_t *s = &d.slots[si];
+    uint16_t ids[VIRTQ_MAX_SIZE];
+    if (!virtq_alloc_chain(&d.q, nsegs + 2, ids)) return false;
     uint8_t *hdr_va = (uint8_t *)d.dma_va + d.hdr_off + si * SLOT_HDR;
     uint64_t hdr_pa = d.dma_pa + d.hdr_off + si * SLOT_HDR;
     virtio_blk_req_hdr_t *hdr = (virtio_blk_req_hdr_t *)hdr_va;
@@ -406,9 +410,6 @@ static void submit(uint32_t si, uint32_t type, uint64_t sector, const seg_t *seg
     hdr->reserved = 0;
     hdr->sector = sector;
     hdr_va[sizeof *hdr] = 0xff;  // the status byte, until the device writes it
-    uint16_t ids[VIRTQ_MAX_SIZE];
-    bool ok = virtq_alloc_chain(&d.q, nsegs + 2, ids);  // have_room() made sure
-    (void)ok;
     d.q.desc[ids[0]].addr = hdr_pa;
     d.q.desc[ids[0]].len = sizeof *hdr;
     uint16_t dflag = type == VIRTIO_BLK_T_IN ? VIRTQ_DESC_F_WRITE : 0;
@@ -430,6 +431,17 @@ static void submit(uint32_t si, uint32_t type, uint64_t sector, const seg_t *seg
     virtq_submit(&d.q, ids[0]);
     s->t_notify = instret();
     virtio_mmio_notify(&d.dev, 0);
+    return true;
+}
+
+// A request that could not be put on the ring: unpinned, its VMO closed,
+// refused with ZX_ERR_NO_RESOURCES.
+static void abandon(uint32_t si) {
+    slot_t *s = &d.slots[si];
+    if (s->pmt != ZX_HANDLE_INVALID) zx_pmt_unpin(s->pmt);
+    zx_handle_close(s->vmo);
+    printf("virtio-blk: no descriptors for a request of %u blocks\n", s->count);
+    reply(s->client, s->txid, ZX_ERR_NO_RESOURCES, 0, NULL, 0);
 }
 
 static uint32_t free_slot(void) {
@@ -501,7 +513,7 @@ static void handle_message(uint32_t ci, uint32_t nbytes, uint32_t nh) {
         uint32_t si = free_slot();
         d.slots[si] = (slot_t){.client = ci, .txid = txid, .op = rq.op, .vmo = ZX_HANDLE_INVALID,
                                .pmt = ZX_HANDLE_INVALID};
-        submit(si, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+        if (!submit(si, VIRTIO_BLK_T_FLUSH, 0, NULL, 0)) abandon(si);
         return;
     }
 
@@ -558,8 +570,12 @@ static void handle_message(uint32_t ci, uint32_t nbytes, uint32_t nh) {
             if (!add_seg(segs, &nsegs, seg_cap, addrs[p] + o, len)) break;  // max_descs covers the worst case
             left -= len;
         }
+        if (left) {
+            abandon(si);
+            return;
+        }
     }
-    submit(si, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, rq.block, segs, nsegs);
+    if (!submit(si, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, rq.block, segs, nsegs)) abandon(si);
 }
 
 static void complete(uint32_t head) {
