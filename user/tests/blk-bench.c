@@ -26,6 +26,7 @@
 #define SEQ_REQ (ZXRV_BLK_MAX_TRANSFER_BLOCKS * BS)
 
 static zx_handle_t ch;
+static uint32_t transport;  // virtio-mmio version: 1 legacy, 2 modern
 
 static inline uint64_t instret(void) {
     uint64_t v;
@@ -147,9 +148,9 @@ static int seq(uint32_t op, uint32_t depth, zx_handle_t vmo) {
     zx_time_t dt = zx_clock_get_monotonic() - t0;
     uint64_t kib_s = (uint64_t)SEQ_BYTES / 1024 * 1000000000ull / (uint64_t)(dt > 0 ? dt : 1);
     printf("bench: virtio-blk sequential %s of 16 MiB in 128 KiB requests, %u in flight: %" PRIu64 ".%02" PRIu64
-           " MiB/s guest time (%" PRId64 " ms)\n",
+           " MiB/s guest time (%" PRId64 " ms; %s virtio-mmio)\n",
            op == ZXRV_BLK_OP_READ ? "read" : "write", depth, kib_s / 1024, kib_s % 1024 * 100 / 1024,
-           (int64_t)(dt / 1000000));
+           (int64_t)(dt / 1000000), transport == 1 ? "legacy" : "modern");
     return 0;
 }
 
@@ -164,6 +165,7 @@ int main(int argc, char **argv) {
     }
     zxrv_blk_info_t info;
     int rc = zxrv_blk_info(ch, &info) == ZX_OK ? 0 : 1;
+    transport = info.transport_version;
     if (rc == 0 && info.block_count * BS < 2ull * SEQ_BYTES) {
         printf("blk-bench: the disk has %" PRIu64 " blocks: needs 32 MiB\n", info.block_count);
         rc = 1;
