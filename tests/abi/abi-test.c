@@ -30,6 +30,7 @@
 #include <zircon/time.h>
 #include <zircon/types.h>
 #include <zxrv/bootstrap.h>
+#include <zxrv/devices.h>
 #include <zxrv/kstats.h>
 #include <zxrv/launch.h>
 #include <zxrv/test.h>
