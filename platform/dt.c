@@ -64,11 +64,17 @@
 #define DT_NONE UINT32_MAX  // "no such node" (node offsets are 4-aligned)
 #define DT_MAX_CELLS 4u
 
+#define DT_MAX_PHANDLES 128  // the phandle table of one parse; past it lookups walk the tree
+#define DT_MAX_SPECIFIERS 64  // interrupt specifiers read per property
+
 struct dt_ctx {
     const struct fdt *f;
     struct dt_info *out;
     uint32_t cpus, resmem, console;  // nodes, or DT_NONE
     bool have_timebase, have_poweroff;
+    uint32_t phandle[DT_MAX_PHANDLES], phandle_node[DT_MAX_PHANDLES];
+    unsigned n_phandles;
+    bool phandles_full;
 };
 
 typedef void (*dt_range_sink)(struct dt_ctx *c, uint64_t base, uint64_t size, const char *name, bool ram);
@@ -420,17 +426,39 @@ static bool dt_is_plic(const struct fdt *f, uint32_t node) {
     return dt_compatible(f, node, "riscv,plic0", false) || dt_compatible(f, node, "sifive,plic-1.0.0", false);
 }
 
-// The node whose `phandle` (or `linux,phandle`) is ph.
-static uint32_t dt_by_phandle(const struct fdt *f, uint32_t ph) {
-    uint32_t node = f->root, depth = 0;
-    if (ph == 0 || ph == UINT32_MAX) return DT_NONE;
+static bool dt_node_phandle(const struct fdt *f, uint32_t node, uint32_t *ph) {
+    const uint8_t *v;
+    uint32_t len;
+    if (!(dt_prop(f, node, "phandle", &v, &len) || dt_prop(f, node, "linux,phandle", &v, &len)) || len != 4)
+        return false;
+    *ph = fdt_be32(v);
+    return true;
+}
+
+// One walk that notes every node's phandle (the first DT_MAX_PHANDLES).
+static void dt_index_phandles(struct dt_ctx *c) {
+    uint32_t node = c->f->root, depth = 0, ph;
     do {
-        const uint8_t *v;
-        uint32_t len;
-        if ((dt_prop(f, node, "phandle", &v, &len) || dt_prop(f, node, "linux,phandle", &v, &len)) && len == 4 &&
-            fdt_be32(v) == ph)
-            return node;
-    } while (fdt_next_node(f, &node, &depth) == ZX_OK);
+        if (!dt_node_phandle(c->f, node, &ph)) continue;
+        if (c->n_phandles == DT_MAX_PHANDLES) {
+            c->phandles_full = true;
+            return;
+        }
+        c->phandle[c->n_phandles] = ph;
+        c->phandle_node[c->n_phandles++] = node;
+    } while (fdt_next_node(c->f, &node, &depth) == ZX_OK);
+}
+
+// The node whose `phandle` (or `linux,phandle`) is ph (the first such).
+static uint32_t dt_by_phandle(struct dt_ctx *c, uint32_t ph) {
+    if (ph == 0 || ph == UINT32_MAX) return DT_NONE;
+    for (unsigned i = 0; i < c->n_phandles; i++)
+        if (c->phandle[i] == ph) return c->phandle_node[i];
+    if (!c->phandles_full) return DT_NONE;
+    uint32_t node = c->f->root, depth = 0, v;
+    do {
+        if (dt_node_phandle(c->f, node, &v) && v == ph) return node;
+    } while (fdt_next_node(c->f, &node, &depth) == ZX_OK);
     return DT_NONE;
 }
 
@@ -467,13 +495,14 @@ static void dt_irq_add(const struct fdt *f, uint32_t ctrl, const uint8_t *spec, 
 
 // The interrupts of anc[depth]: `interrupts-extended`, else `interrupts`
 // with the nearest `interrupt-parent` (the node's own first).
-static void dt_read_irqs(const struct fdt *f, const uint32_t *anc, uint32_t depth, struct dt_irqs *q) {
+static void dt_read_irqs(struct dt_ctx *c, const uint32_t *anc, uint32_t depth, struct dt_irqs *q) {
+    const struct fdt *f = c->f;
     const uint8_t *v;
     uint32_t len, node = anc[depth];
     q->n = 0;
     if (dt_prop(f, node, "interrupts-extended", &v, &len)) {
-        for (uint32_t o = 0; len - o >= 8;) {
-            uint32_t ctrl = dt_by_phandle(f, fdt_be32(v + o)), cells;
+        for (uint32_t o = 0, k = 0; len - o >= 8 && k < DT_MAX_SPECIFIERS; k++) {
+            uint32_t ctrl = dt_by_phandle(c, fdt_be32(v + o)), cells;
             if (ctrl == DT_NONE || (cells = dt_irq_cells(f, ctrl)) == 0) return;  // cannot find the next entry
             o += 4;
             if (len - o < 4 * cells) return;
@@ -488,13 +517,14 @@ static void dt_read_irqs(const struct fdt *f, const uint32_t *anc, uint32_t dept
         const uint8_t *p;
         uint32_t plen;
         if (dt_prop(f, anc[k], "interrupt-parent", &p, &plen)) {
-            if (plen == 4) ctrl = dt_by_phandle(f, fdt_be32(p));
+            if (plen == 4) ctrl = dt_by_phandle(c, fdt_be32(p));
             break;
         }
     }
     uint32_t cells;
     if (ctrl == DT_NONE || (cells = dt_irq_cells(f, ctrl)) == 0) return;
-    for (uint32_t o = 0; len - o >= 4 * cells; o += 4 * cells) dt_irq_add(f, ctrl, v + o, cells, q);
+    for (uint32_t o = 0, k = 0; len - o >= 4 * cells && k < DT_MAX_SPECIFIERS; o += 4 * cells, k++)
+        dt_irq_add(f, ctrl, v + o, cells, q);
 }
 
 // The cpu node (a child of /cpus) that holds controller node `intc`.
@@ -519,8 +549,8 @@ static void dt_fill_plic(struct dt_ctx *c, const uint32_t *anc, uint32_t depth) 
     if (p->ndev > 1023) p->ndev = 1023;  // the PLIC has at most 1023 sources
     dt_path(f, anc, depth, p->path, sizeof(p->path));
     if (dt_prop(f, node, "interrupts-extended", &v, &len)) {
-        for (uint32_t o = 0, ctx = 0; len - o >= 8; ctx++) {
-            uint32_t intc = dt_by_phandle(f, fdt_be32(v + o)), cells;
+        for (uint32_t o = 0, ctx = 0; len - o >= 8 && ctx < 2 * DT_MAX_SPECIFIERS; ctx++) {
+            uint32_t intc = dt_by_phandle(c, fdt_be32(v + o)), cells;
             if (intc == DT_NONE || (cells = dt_irq_cells(f, intc)) == 0) break;
             o += 4;
             if (len - o < 4 * cells) break;
@@ -559,7 +589,7 @@ static void dt_add_mmio(struct dt_ctx *c, const uint32_t *anc, uint32_t depth) {
     const char *compat = dt_str(f, node, "compatible");
     uint32_t flags = dt_is_intc(f, node) ? DT_MMIO_INTC : 0;
     struct dt_irqs q;
-    dt_read_irqs(f, anc, depth, &q);
+    dt_read_irqs(c, anc, depth, &q);
     if (!c->out->plic.present && dt_is_plic(f, node)) dt_fill_plic(c, anc, depth);
     uint32_t esz = 4 * (ac + sc);
     for (uint32_t o = 0; len - o >= esz; o += esz) {
@@ -707,6 +737,7 @@ zx_status_t dt_parse(const void *blob, size_t avail, struct dt_info *out, const 
     struct dt_ctx c = {.f = &f, .out = out, .cpus = DT_NONE, .resmem = DT_NONE, .console = DT_NONE};
     out->totalsize = f.totalsize;
     dt_read_root_chosen(&c);
+    dt_index_phandles(&c);
     dt_scan_ram_reserved(&c, dt_add_range);
     st = dt_walk(&c);
     if (st != ZX_OK) {
