@@ -376,6 +376,25 @@ static void op_end(struct vmo *v, uint64_t f) {
     spin_unlock_irqrestore(&v->obj.lock, f);
 }
 
+// Every pin of every VMO, on one list (pin_lock, a leaf taken under a VMO
+// lock). A VMO with pin_count 0 and not contiguous never looks at it.
+static struct spinlock pin_lock = SPINLOCK_INIT("vmo-pins");
+static struct vmo_pin *pin_head;
+static uint64_t pin_live;
+
+// Is any page of v's page numbers [pn, end) pinned? v's lock held.
+static bool pinned_locked(struct vmo *v, uint64_t pn, uint64_t end) {
+    if (pn >= end) return false;
+    if (v->contiguous) return true;
+    if (!v->pin_count) return false;
+    bool hit = false;
+    uint64_t f = spin_lock_irqsave(&pin_lock);
+    for (struct vmo_pin *p = pin_head; p && !hit; p = p->next)
+        hit = p->owner == v && p->first < end && pn < p->end;
+    spin_unlock_irqrestore(&pin_lock, f);
+    return hit;
+}
+
 // Take bytes [off, off+len) of root v out of the mappings of every slice of v
 // (translated to each slice's offsets). Called in v's busy section with no
 // lock held. A slice is kept alive by a reference while its mappings are
@@ -478,6 +497,22 @@ static zx_status_t unshare_locked(struct vmo *v, uint64_t pn, uint64_t *f) {
     return ZX_OK;
 }
 
+// Make page numbers [pn, end) read as zero: free the committed pages, except
+// pinned ones, which are zeroed in place (they never leave). Busy section,
+// lock held, as free_pages_locked.
+static void free_or_zero_locked(struct vmo *v, uint64_t pn, uint64_t end, uint64_t *f) {
+    if (!pinned_locked(v, pn, end)) {
+        free_pages_locked(v, pn, end, f);
+        return;
+    }
+    for (uint64_t p = tree_next(v, pn, end); p < end; p = tree_next(v, p + 1, end)) {
+        if (pinned_locked(v, p, p + 1))
+            memset(physmap_va(pa(tree_lookup(v, p))), 0, PAGE_SIZE);
+        else
+            free_pages_locked(v, p, p + 1, f);
+    }
+}
+
 // Zero bytes [a, b) of one page in place if it is committed (a < b, same
 // page); a page shared with another VMO is first made private. Busy section,
 // lock held. ZX_ERR_NO_MEMORY (for that copy): nothing changed.
@@ -506,7 +541,7 @@ static zx_status_t zero_range_locked(struct vmo *v, uint64_t start, uint64_t end
         if ((st = zero_in_page(v, from, end, f)) != ZX_OK) return st;
         end = from;
     }
-    if (start < end) free_pages_locked(v, start >> PAGE_SHIFT, end >> PAGE_SHIFT, f);
+    if (start < end) free_or_zero_locked(v, start >> PAGE_SHIFT, end >> PAGE_SHIFT, f);
     return ZX_OK;
 }
 
@@ -601,7 +636,8 @@ void vmo_release_if_unreachable(struct vmo *v) {
         return;
     uint64_t f = op_begin(v);
     // Without a handle, a mapping or a slice nobody can make one again: final.
-    if (!v->slices && !v->map_list) free_pages_locked(v, 0, v->size >> PAGE_SHIFT, &f);
+    // Pinned pages stay until the pin goes (vmo_unpin calls this again).
+    if (!v->slices && !v->map_list && !v->pin_count && !v->contiguous) free_pages_locked(v, 0, v->size >> PAGE_SHIFT, &f);
     op_end(v, f);
 }
 
@@ -859,9 +895,11 @@ zx_status_t vmo_set_size(struct vmo *v, uint64_t size) {
     uint64_t f = op_begin(v);
     uint64_t old = v->size;
     zx_status_t st = ZX_OK;
+    // Shrinking over pinned pages: refused, nothing changes (as Zircon).
+    if (rounded < old && pinned_locked(v, rounded >> PAGE_SHIFT, old >> PAGE_SHIFT)) st = ZX_ERR_BAD_STATE;
     // The page that will hold the zeroed tail [size, rounded) must be v's
     // own before anything changes (a copy may fail).
-    if ((size & PAGE_MASK) && size < old) st = unshare_locked(v, size >> PAGE_SHIFT, &f);
+    if (st == ZX_OK && (size & PAGE_MASK) && size < old) st = unshare_locked(v, size >> PAGE_SHIFT, &f);
     if (st == ZX_OK && h > v->radix_height) st = tree_raise(v, h);
     if (st == ZX_OK) {
         // The new size first: nothing commits beyond it while the pages
@@ -903,6 +941,8 @@ zx_status_t vmo_decommit(struct vmo *v, uint64_t off, uint64_t len) {
     uint64_t f = op_begin(v);
     uint64_t pn, end;
     zx_status_t st = page_range(v, off, len, &pn, &end);
+    // Pinned pages never leave (Zircon: ZX_ERR_BAD_STATE, nothing decommitted).
+    if (st == ZX_OK && pinned_locked(v, pn, end)) st = ZX_ERR_BAD_STATE;
     if (st == ZX_OK) free_pages_locked(v, pn, end, &f);
     op_end(v, f);
     return st;
@@ -1002,7 +1042,7 @@ zx_status_t vmo_unlock(struct vmo *v, uint64_t off, uint64_t len) {
 static uint64_t vmo_discard(struct vmo *v) {
     uint64_t f = op_begin(v);
     uint64_t freed = 0;
-    if (v->lock_count == 0 && !v->discarded) {
+    if (v->lock_count == 0 && !v->discarded && !v->pin_count) {  // pinned pages stay
         v->discarded = true;
         lru_remove(v);
         freed = free_pages_locked(v, 0, v->size >> PAGE_SHIFT, &f);
@@ -1038,8 +1078,13 @@ zx_status_t vmo_set_cache_policy(struct vmo *v, uint32_t policy) {
     if (policy > ZX_CACHE_POLICY_MASK) return ZX_ERR_INVALID_ARGS;
     uint64_t f = op_begin(v);
     zx_status_t st = ZX_OK;
-    if (v->committed_pages || v->map_list || __atomic_load_n(&v->mappings, __ATOMIC_RELAXED) || v->parent ||
-        v->num_children)
+    // A contiguous VMO always has its pages: they may go from cached to
+    // another policy (as Zircon's UncachedContiguous), never back; and never
+    // while pinned.
+    bool pages_block = v->committed_pages && !(v->contiguous && v->cache_policy == ZX_CACHE_POLICY_CACHED &&
+                                               policy != ZX_CACHE_POLICY_CACHED);
+    if (pages_block || v->pin_count || v->map_list || __atomic_load_n(&v->mappings, __ATOMIC_RELAXED) ||
+        v->parent || v->num_children)
         st = ZX_ERR_BAD_STATE;
     else
         v->cache_policy = policy;
@@ -1103,7 +1148,7 @@ void vmo_get_info(struct vmo *v, struct vmo_info *out) {
     out->metadata_bytes = v->node_pages * PAGE_SIZE;
     out->flags = (v->physical ? 0 : VMO_INFO_TYPE_PAGED) | ((v->options & ZX_VMO_RESIZABLE) ? VMO_INFO_RESIZABLE : 0) |
                  (v->discardable ? VMO_INFO_DISCARDABLE : 0) | (v->cow_clone ? VMO_INFO_IS_COW_CLONE : 0) |
-                 (v->immutable ? VMO_INFO_IMMUTABLE : 0);
+                 (v->immutable ? VMO_INFO_IMMUTABLE : 0) | (vmo_is_contiguous(v) ? VMO_INFO_CONTIGUOUS : 0);
     out->parent_koid = v->parent ? v->parent->obj.koid : 0;
     out->num_children = v->num_children;
     out->cache_policy = v->cache_policy;
@@ -1186,6 +1231,8 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
     } else {
         if (offset > UINT64_MAX - size) return ZX_ERR_OUT_OF_RANGE;
         if (parent->physical) return ZX_ERR_NOT_SUPPORTED;
+        // No copy-on-write child of a contiguous VMO (Zircon's ForbidContiguousVmo).
+        if (src->contiguous) return ZX_ERR_INVALID_ARGS;
         // Snapshots share cached pages only (Zircon: BAD_STATE otherwise).
         if (vmo_get_cache_policy(src) != ZX_CACHE_POLICY_CACHED) return ZX_ERR_BAD_STATE;
         if (!is_page_aligned(offset)) return ZX_ERR_INVALID_ARGS;
@@ -1206,6 +1253,13 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
         if (inside > rounded) inside = rounded;
         uint64_t spn = (src_off + offset) >> PAGE_SHIFT, n = inside >> PAGE_SHIFT;
         uint64_t first = tree_next(src, spn, spn + n), last = spn + n - 1;  // (the range's end: no second walk)
+        // Pinned pages are never shared (a write would move them): Zircon
+        // refuses the snapshot with ZX_ERR_BAD_STATE (PinBeforeCreateFailure).
+        if (pinned_locked(src, spn, spn + n)) {
+            op_end(src, f);
+            object_unref(&c->obj);
+            return ZX_ERR_BAD_STATE;
+        }
         if (first < spn + n) {
             // The pages to share may be mapped writable in src's mappings (and
             // its slices'): take them out first, while faults hand src's
@@ -1240,4 +1294,138 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
     if (first) children_signal_update(parent);
     *out = c;
     return ZX_OK;
+}
+
+// ---------------------------------------------------------------------------
+// Contiguous VMOs and pinning (zx_vmo_create_contiguous, zx_bti_pin).
+
+zx_status_t vmo_create_contiguous(uint64_t size, unsigned align_log2, struct vmo **out) {
+    if (size == 0 || !is_page_aligned(size) || align_log2 < PAGE_SHIFT) return ZX_ERR_INVALID_ARGS;
+    uint64_t npages = size >> PAGE_SHIFT;
+    // One buddy block holds the run: beyond its largest order, no memory.
+    if (npages > (1ull << BUDDY_MAX_ORDER) || align_log2 - PAGE_SHIFT > BUDDY_MAX_ORDER) return ZX_ERR_NO_MEMORY;
+    struct vmo *v;
+    zx_status_t st = vmo_create(size, size, 0, &v);
+    if (st != ZX_OK) return st;
+    paddr_t run;
+    st = page_alloc_contig(npages, align_log2 - PAGE_SHIFT, &run);
+    if (st != ZX_OK) {
+        object_unref(&v->obj);
+        return st;
+    }
+    // The pages go into the tree one by one; a node that cannot be had
+    // leaves the rest of the run to be freed here, the tree's to destroy.
+    uint64_t pn = 0;
+    for (; pn < npages; pn++) {
+        uint64_t *slot;
+        if (tree_slot(v, pn, &slot) != ZX_OK) break;
+        paddr_t page = pa_add(run, pn << PAGE_SHIFT);
+        memset(physmap_va(page), 0, PAGE_SIZE);
+        *slot = pa_val(page);
+        v->committed_pages++;
+    }
+    if (pn < npages) {
+        for (uint64_t i = pn; i < npages; i++) page_free(pa_add(run, i << PAGE_SHIFT), 0);
+        object_unref(&v->obj);
+        return ZX_ERR_NO_MEMORY;
+    }
+    v->contiguous = true;
+    *out = v;
+    return ZX_OK;
+}
+
+bool vmo_is_contiguous(struct vmo *v) {
+    return v->slice_root ? v->slice_root->contiguous : v->contiguous;
+}
+
+uint64_t vmo_pin_live_count(void) {
+    uint64_t f = spin_lock_irqsave(&pin_lock);
+    uint64_t n = pin_live;
+    spin_unlock_irqrestore(&pin_lock, f);
+    return n;
+}
+
+static void pin_link(struct vmo_pin *pin) {
+    uint64_t f = spin_lock_irqsave(&pin_lock);
+    pin->prev = NULL;
+    pin->next = pin_head;
+    if (pin_head) pin_head->prev = pin;
+    pin_head = pin;
+    pin_live++;
+    spin_unlock_irqrestore(&pin_lock, f);
+}
+
+static void pin_unlink(struct vmo_pin *pin) {
+    uint64_t f = spin_lock_irqsave(&pin_lock);
+    if (pin->prev) pin->prev->next = pin->next;
+    else pin_head = pin->next;
+    if (pin->next) pin->next->prev = pin->prev;
+    pin->prev = pin->next = NULL;
+    pin_live--;
+    spin_unlock_irqrestore(&pin_lock, f);
+}
+
+zx_status_t vmo_pin(struct vmo *v, uint64_t off, uint64_t len, struct vmo_pin *pin) {
+    struct vmo *owner = v;
+    if (v->slice_root) {
+        if (!range_ok(off, len, v->size)) return ZX_ERR_OUT_OF_RANGE;
+        owner = v->slice_root;
+        off += v->slice_offset;
+    }
+    pin->vmo = v;
+    pin->owner = owner;
+    pin->first = off >> PAGE_SHIFT;
+    if (owner->physical) {
+        if (!range_ok(off, len, owner->size)) return ZX_ERR_OUT_OF_RANGE;
+        pin->end = (off + len) >> PAGE_SHIFT;
+        object_ref(&v->obj);
+        pin_link(pin);
+        return ZX_OK;
+    }
+    uint64_t f = op_begin(owner);
+    uint64_t pn = 0, end = 0;
+    zx_status_t st = page_range(owner, off, len, &pn, &end);
+    if (st == ZX_OK && owner->discardable && owner->lock_count == 0) st = ZX_ERR_BAD_STATE;
+    if (st == ZX_OK && owner->discarded) st = ZX_ERR_NOT_FOUND;
+    // Commit, and make private what is shared copy-on-write: a pinned page
+    // must never be replaced by a copy later.
+    struct retire_batch r;  // only n needs a value (no zeroing of the array)
+    r.n = 0;
+    for (uint64_t p = pn; st == ZX_OK && p < end; p++) {
+        paddr_t page;
+        uint64_t old;
+        st = tree_get_private(owner, p, &page, &old);
+        if (st == ZX_OK && old) retire_add(&r, p, old);
+        if (r.n == VMO_FREE_BATCH) retire_locked(owner, &r, &f);
+    }
+    retire_locked(owner, &r, &f);
+    if (st == ZX_OK) {
+        pin->end = end;
+        owner->pin_count++;
+        object_ref(&v->obj);
+        pin_link(pin);
+    }
+    op_end(owner, f);
+    return st;
+}
+
+void vmo_unpin(struct vmo_pin *pin) {
+    struct vmo *owner = pin->owner, *v = pin->vmo;
+    uint64_t f = spin_lock_irqsave(&owner->obj.lock);
+    pin_unlink(pin);
+    if (!owner->physical) owner->pin_count--;
+    spin_unlock_irqrestore(&owner->obj.lock, f);
+    vmo_release_if_unreachable(owner);  // pages kept only for the pin go now
+    object_unref(&v->obj);
+}
+
+void vmo_pin_addrs(const struct vmo_pin *pin, uint64_t idx, uint64_t n, paddr_t *out) {
+    struct vmo *owner = pin->owner;
+    if (owner->physical) {
+        for (uint64_t i = 0; i < n; i++) out[i] = pa_add(owner->phys_base, (pin->first + idx + i) << PAGE_SHIFT);
+        return;
+    }
+    uint64_t f = spin_lock_irqsave(&owner->obj.lock);
+    for (uint64_t i = 0; i < n; i++) out[i] = pa(tree_lookup(owner, pin->first + idx + i));
+    spin_unlock_irqrestore(&owner->obj.lock, f);
 }
