@@ -185,6 +185,31 @@ zx_status_t buddy_alloc(struct buddy *b, unsigned order, paddr_t *out) {
     return ZX_OK;
 }
 
+zx_status_t buddy_alloc_contig(struct buddy *b, uint64_t npages, unsigned align_order, paddr_t *out) {
+    if (npages == 0 || npages > buddy_pages(BUDDY_MAX_ORDER) || align_order > BUDDY_MAX_ORDER)
+        return ZX_ERR_INVALID_ARGS;
+    unsigned order = align_order;
+    while (buddy_pages(order) < npages) order++;
+    paddr_t p;
+    zx_status_t st = buddy_alloc(b, order, &p);
+    if (st != ZX_OK) return st;
+    uint64_t flags = spin_lock_irqsave(&b->lock);
+    uint32_t i = (uint32_t)((pa_val(p) >> PAGE_SHIFT) - b->base_pfn);
+    // Every page of the block becomes an allocated order-0 block of its own.
+    for (uint64_t j = 0; j < buddy_pages(order); j++) {
+        b->frames[i + j].head = 1;
+        b->frames[i + j].order = 0;
+    }
+    // The tail goes back, page by page (buddy_release_block merges them).
+    for (uint64_t j = npages; j < buddy_pages(order); j++) {
+        b->frames[i + j].state = BUDDY_STATE_FREE;
+        buddy_release_block(b, (uint32_t)(i + j), 0);
+    }
+    spin_unlock_irqrestore(&b->lock, flags);
+    *out = p;
+    return ZX_OK;
+}
+
 // May the block at p of `order` be freed? On ZX_OK *idx is its head's index.
 static zx_status_t buddy_free_ok(const struct buddy *b, paddr_t p, unsigned order, uint32_t *idx) {
     uint64_t pfn = pa_val(p) >> PAGE_SHIFT;

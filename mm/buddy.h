@@ -75,6 +75,16 @@ zx_status_t buddy_add_range(struct buddy *b, paddr_t start, paddr_t end);
 // ZX_ERR_NO_MEMORY if no block is free.
 zx_status_t buddy_alloc(struct buddy *b, unsigned order, paddr_t *out);
 
+// Allocate `npages` (1 .. 2^BUDDY_MAX_ORDER) physically contiguous pages
+// whose first page is aligned to 2^align_order pages (align_order <=
+// BUDDY_MAX_ORDER), handed out as npages separate order-0 blocks (each freed
+// on its own with buddy_free(p, 0), each with its share counter): a block of
+// the smallest order that holds npages and the alignment is split, and the
+// pages past npages go back to the free lists at once.
+// ZX_ERR_INVALID_ARGS for npages 0 or beyond the maximum order, or an
+// alignment beyond it; ZX_ERR_NO_MEMORY if no such block is free.
+zx_status_t buddy_alloc_contig(struct buddy *b, uint64_t npages, unsigned align_order, paddr_t *out);
+
 // Free a block. ZX_ERR_INVALID_ARGS for an address outside the span, not the
 // head of an allocated block, or freed with another order than it was allocated
 // with (a foreign address); ZX_ERR_BAD_STATE for a block that is already free

@@ -143,6 +143,10 @@ zx_status_t page_alloc(unsigned order, paddr_t *out) {
     return ZX_OK;
 }
 
+zx_status_t page_alloc_contig(uint64_t npages, unsigned align_order, paddr_t *out) {
+    return buddy_alloc_contig(&kbuddy, npages, align_order, out);
+}
+
 void page_free(paddr_t p, unsigned order) {
     if (order != 0 || !pcache_on) {
         buddy_free_checked(p, order);

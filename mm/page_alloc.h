@@ -31,6 +31,10 @@ extern unsigned page_reserved_count;
 void page_alloc_init(const struct dt_info *dt, const struct page_reservation *extra, unsigned n_extra);
 
 zx_status_t page_alloc(unsigned order, paddr_t *out);
+// `npages` physically contiguous order-0 pages, the first aligned to
+// 2^align_order pages (buddy_alloc_contig); each is freed with page_free(p, 0)
+// or page_release. They bypass the per-hart caches.
+zx_status_t page_alloc_contig(uint64_t npages, unsigned align_order, paddr_t *out);
 // Free a block; a double or foreign free is a kernel bug and panics.
 void page_free(paddr_t p, unsigned order);
 

@@ -7,6 +7,10 @@
 // written or faulted in (demand zero), and reads of never-committed pages
 // return zeros without committing anything.
 //
+// The implementation is split as Zircon splits its VMO (obj/vmo_internal.h
+// lists the files): the page list, the page operations (cow pages), the
+// object (paged), physical VMOs, discardable VMOs, contiguous VMOs and pins.
+//
 // Sizes: `size` is always a multiple of the page size; `content_size` is the
 // unrounded size the creator asked for (seed zx_vmo_create). VMO_MAX_SIZE is
 // the largest size the kernel allows. A ZX_VMO_RESIZABLE VMO changes size
@@ -47,7 +51,7 @@
 // busy section and lock, into a child nobody else can reach yet; the users
 // count of a page is an atomic in the frame allocator, never under a VMO
 // lock of the other users. ZX_VMO_ZERO_CHILDREN is updated with no VMO lock held: the
-// children-signal lock of obj/vmo.c, then the scheduler lock (object_signal).
+// children-signal lock of obj/vmo_paged.c, then the scheduler lock (object_signal).
 // Pages leaving a VMO that has slices are unmapped from the slices' mappings
 // too (vmar_unmap_vmo_pages on each slice, in the root's busy section).
 // Pages leave a VMO in three steps: detach them from the tree (or replace
@@ -130,7 +134,7 @@ struct vmo {
             struct vmo *slice_prev, *slice_next;
         };
         // The global LRU of unlocked discardable VMOs (guarded by the LRU
-        // lock in obj/vmo.c, not by obj.lock). A discardable VMO is never a
+        // lock in obj/vmo_discardable.c, not by obj.lock). A discardable VMO is never a
         // slice (it has no children at all), so the two never meet.
         struct {
             struct vmo *lru_prev, *lru_next;
@@ -150,17 +154,26 @@ struct vmo {
     // node is at level radix_height - 1, leaves (entries = data pages) at
     // level 0. It never shrinks; growing it puts a new root above the old.
     uint8_t radix_height;
-    bool physical;
-    bool discardable, discarded, on_lru;
     // One size change / range op / lock op / discard at a time (see above).
     bool op_busy;
     // The last handle was closed (set once; see vmo_release_if_unreachable).
     bool handles_gone;
-    bool immutable, cow_clone, slice;
     // A snapshot of this VMO is being made (set in the busy section, under
     // obj.lock): every page is handed out read-only and writes wait, so no
     // writable mapping can appear while the old ones are being taken out.
     bool snapshot_pending;
+    // Set at creation (or, for the discardable state, under obj.lock); never
+    // read with atomics, so bit fields keep the VMO inside 256 bytes.
+    bool physical : 1;
+    bool discardable : 1, discarded : 1, on_lru : 1;
+    bool immutable : 1, cow_clone : 1, slice : 1;
+    // vmo_create_contiguous: every page committed at creation from one
+    // physically contiguous run, pinned for the VMO's life.
+    bool contiguous : 1;
+    // Pins of this VMO's pages (struct vmo_pin; guarded by obj.lock): while
+    // any exists its pages are never decommitted, freed, discarded or
+    // replaced by a copy-on-write copy.
+    uint32_t pin_count;
 };
 
 // Radix nodes: one page of VMO_RADIX_FANOUT uint64_t entries, each the
@@ -346,6 +359,45 @@ zx_status_t vmo_create_child(struct vmo *parent, uint32_t options, uint64_t offs
 zx_status_t vmo_create_physical(uint64_t paddr, uint64_t size, struct vmo **out);
 bool vmo_is_physical(struct vmo *v);
 
+// Contiguous VMOs (zx_vmo_create_contiguous): `size` bytes (page aligned,
+// not 0) committed at creation from one physically contiguous run whose
+// first page is aligned to 2^align_log2 bytes (align_log2 >= PAGE_SHIFT, the
+// caller checked both). The run comes from one buddy block, so at most
+// 2^BUDDY_MAX_ORDER pages (4 MiB) and an alignment of at most 4 MiB:
+// beyond, or when no such run is free, ZX_ERR_NO_MEMORY. The pages are
+// pinned for the VMO's life: decommit and a resize are refused
+// (ZX_ERR_BAD_STATE; contiguous VMOs are never resizable), zeroing zeroes in
+// place, snapshots are refused (ZX_ERR_INVALID_ARGS, Zircon's
+// ForbidContiguousVmo) and slices of it are contiguous too.
+zx_status_t vmo_create_contiguous(uint64_t size, unsigned align_log2, struct vmo **out);
+// A contiguous VMO, or a slice of one (Zircon's is_contiguous()).
+bool vmo_is_contiguous(struct vmo *v);
+
+// Pinning (zx_bti_pin). A pin keeps the pages of [off, off+len) of a VMO
+// where they are: committed, private (never shared copy-on-write) and never
+// decommitted, freed, discarded or replaced while it lasts. obj/pmt.c embeds
+// one per PMT; it holds a reference on the VMO it was made on.
+struct vmo_pin {
+    struct vmo *vmo;        // the VMO named by the caller (referenced)
+    struct vmo *owner;      // the VMO that holds the pages (a slice's root; else vmo)
+    uint64_t first, end;    // page numbers [first, end) in owner (physical: in vmo)
+    struct vmo_pin *prev, *next;  // on the global list of pins (obj/vmo_pin.c)
+};
+// Commit [off, off+len) (page aligned, len > 0: the caller checked), give
+// every page of it that is shared copy-on-write a private copy, and pin it.
+// Errors: the range past the size (a slice's own size first) ->
+// ZX_ERR_OUT_OF_RANGE; a discardable VMO not locked -> ZX_ERR_BAD_STATE; a
+// discarded one -> ZX_ERR_NOT_FOUND; ZX_ERR_NO_MEMORY (pages committed so
+// far stay committed, nothing is pinned). Physical VMOs: nothing to commit,
+// the pin only records the range. Call with no lock held.
+zx_status_t vmo_pin(struct vmo *v, uint64_t off, uint64_t len, struct vmo_pin *pin);
+// Undo vmo_pin (drops its reference; may destroy the VMO).
+void vmo_unpin(struct vmo_pin *pin);
+// The physical addresses of the pinned pages [idx, idx + n) of the pin.
+void vmo_pin_addrs(const struct vmo_pin *pin, uint64_t idx, uint64_t n, paddr_t *out);
+// Pins alive now (for leak checks and tests).
+uint64_t vmo_pin_live_count(void);
+
 // ZX_PROP/zx_vmo_set_cache_policy: policy > ZX_CACHE_POLICY_MASK ->
 // ZX_ERR_INVALID_ARGS; the VMO has committed pages or any mapping, is a child
 // or has children -> ZX_ERR_BAD_STATE (as Zircon); else recorded (paged and
@@ -357,6 +409,7 @@ uint32_t vmo_get_cache_policy(struct vmo *v);
 #define VMO_INFO_TYPE_PAGED 0x1u    // == ZX_INFO_VMO_TYPE_PAGED (physical: bit clear)
 #define VMO_INFO_RESIZABLE 0x2u     // == ZX_INFO_VMO_RESIZABLE
 #define VMO_INFO_IS_COW_CLONE 0x4u  // == ZX_INFO_VMO_IS_COW_CLONE (snapshot children)
+#define VMO_INFO_CONTIGUOUS 0x40u   // == ZX_INFO_VMO_CONTIGUOUS
 #define VMO_INFO_DISCARDABLE 0x80u  // == ZX_INFO_VMO_DISCARDABLE
 #define VMO_INFO_IMMUTABLE 0x100u   // == ZX_INFO_VMO_IMMUTABLE
 struct vmo_info {

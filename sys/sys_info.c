@@ -13,6 +13,7 @@
 #include "kern/smp.h"
 #include "mm/aspace.h"
 #include "mm/page_alloc.h"
+#include "obj/bti.h"
 #include "obj/channel.h"
 #include "obj/event.h"
 #include "obj/futex.h"
@@ -214,6 +215,14 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             info.base = r->base;
             info.size = r->size;
             object_get_name(o, info.name);
+            st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
+        }
+    } else if (topic == ZX_INFO_BTI) {
+        if (type != ZX_OBJ_TYPE_BTI) {
+            st = ZX_ERR_WRONG_TYPE;
+        } else {
+            zx_info_bti_t info;
+            bti_get_info((struct bti *)o, &info);
             st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
         }
     } else if (topic == ZX_INFO_TIMER) {

@@ -113,6 +113,32 @@ zx_status_t sys_vmo_create(uint64_t size, uint32_t options, uptr_t out) {
     return st;
 }
 
+// zx_status_t zx_vmo_create_contiguous(zx_handle_t bti, size_t size, uint32_t alignment_log2,
+//                                      zx_handle_t* out)
+// Zircon's order (driver.cc): size 0, then the alignment (0 means a page;
+// below a page or >= 64: INVALID_ARGS), the job policy, the BTI (MAP), the
+// size rounded to pages (OUT_OF_RANGE past the largest VMO); then the run
+// (obj/vmo.h: at most 4 MiB here, else NO_MEMORY). Rights: a VMO's default.
+zx_status_t sys_vmo_create_contiguous(zx_handle_t bti, size_t size, uint32_t alignment_log2, uptr_t out) {
+    if (size == 0) return ZX_ERR_INVALID_ARGS;
+    if (alignment_log2 == 0) alignment_log2 = PAGE_SHIFT;
+    if (alignment_log2 < PAGE_SHIFT || alignment_log2 >= 64) return ZX_ERR_INVALID_ARGS;
+    zx_status_t st = sys_check_policy(ZX_POL_NEW_VMO);
+    if (st != ZX_OK) return st;
+    struct object *b;
+    st = sys_get(bti, ZX_OBJ_TYPE_BTI, SYS_RIGHTS_vmo_create_contiguous_bti, &b, 0);
+    if (st != ZX_OK) return st;
+    object_unref(b);
+    if (size > UINT64_MAX - PAGE_MASK || page_round_up(size) > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    struct vmo *v;
+    st = vmo_create_contiguous(page_round_up(size), alignment_log2, &v);
+    if (st != ZX_OK) return st;
+    vmo_set_content_size(v, size);
+    st = sys_give_handle(&v->obj, ZX_DEFAULT_VMO_RIGHTS, out);
+    object_unref(&v->obj);
+    return st;
+}
+
 // zx_status_t zx_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
 //                                uint64_t size, zx_handle_t* out)
 zx_status_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset, uint64_t size, uptr_t out) {

@@ -278,7 +278,7 @@ USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-
               "event-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource", "event-pair", "object-wait", "futex", "task",
-               "port", "object-wait-many", "timer", "channel", "channel-call-etc", "channel-write-etc")
+               "port", "object-wait-many", "timer", "channel", "channel-call-etc", "channel-write-etc", "bti")
 
 
 def conformance_table(build):

@@ -14,6 +14,7 @@
 #include <zircon/limits.h>
 #include <zircon/processargs.h>
 #include <zircon/rights.h>
+#include <zircon/syscalls/iommu.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/policy.h>
 #include <zircon/syscalls/port.h>
@@ -413,6 +414,7 @@ ABI_EQ(ZX_INFO_JOB_CHILDREN, 8u);
 ABI_EQ(ZX_INFO_JOB_PROCESSES, 9u);
 ABI_EQ(ZX_INFO_THREAD, 10u);
 ABI_EQ(ZX_INFO_HANDLE_COUNT, 19u);
+ABI_EQ(ZX_INFO_BTI, 20u);
 ABI_EQ(ZX_INFO_JOB, 24u);
 ABI_SIZE(zx_info_handle_count_t, 4);
 ABI_OFF(zx_info_handle_count_t, handle_count, 0);
@@ -491,6 +493,12 @@ ABI_OFF(zx_info_resource_t, flags, 4);
 ABI_OFF(zx_info_resource_t, base, 8);
 ABI_OFF(zx_info_resource_t, size, 16);
 ABI_OFF(zx_info_resource_t, name, 24);
+// zx_info_bti_t (MO syscalls/object.h@2b2b8bd; zircon-abi.md §15.8).
+ABI_SIZE(zx_info_bti_t, 32);
+ABI_OFF(zx_info_bti_t, minimum_contiguity, 0);
+ABI_OFF(zx_info_bti_t, aspace_size, 8);
+ABI_OFF(zx_info_bti_t, pmo_count, 16);
+ABI_OFF(zx_info_bti_t, quarantine_count, 24);
 ABI_SIZE(zx_info_timer_t, 24);
 ABI_OFF(zx_info_timer_t, options, 0);
 ABI_OFF(zx_info_timer_t, clock_id, 4);
@@ -702,3 +710,31 @@ ABI_EQ(ZXRV_PA_BOOT_ARCHIVE, 0xe0u);
 ABI_EQ(ZXRV_PA_CONSOLE_MMIO, 0xe1u);
 _Static_assert(ZXRV_PA_BOOT_ARCHIVE > PA_SYSTEM_RESOURCE && ZXRV_PA_CONSOLE_MMIO < PA_USER0,
                "zxrv's handle types stay in the range processargs.h leaves free");
+
+// --- syscalls/iommu.h (MF @77ea9f9) ---
+ABI_EQ(ZX_IOMMU_MAX_DESC_LEN, 4096);
+ABI_EQ(ZX_IOMMU_TYPE_STUB, 0);
+ABI_EQ(ZX_IOMMU_TYPE_INTEL, 1);
+ABI_EQ(ZX_IOMMU_TYPE_ARM_SMMU, 2);
+ABI_EQ(ZX_IOMMU_TYPE_DUMMY, 0);
+ABI_EQ(ZX_IOMMU_INTEL_SCOPE_ENDPOINT, 0);
+ABI_EQ(ZX_IOMMU_INTEL_SCOPE_BRIDGE, 1);
+ABI_SIZE(zx_iommu_desc_stub_t, 1);
+ABI_SIZE(zx_iommu_desc_dummy_t, 1);
+ABI_SIZE(zx_iommu_desc_intel_scope_t, 8);
+ABI_OFF(zx_iommu_desc_intel_scope_t, type, 0);
+ABI_OFF(zx_iommu_desc_intel_scope_t, start_bus, 1);
+ABI_OFF(zx_iommu_desc_intel_scope_t, num_hops, 2);
+ABI_OFF(zx_iommu_desc_intel_scope_t, dev_func, 3);
+ABI_SIZE(zx_iommu_desc_intel_reserved_memory_t, 24);
+ABI_OFF(zx_iommu_desc_intel_reserved_memory_t, base_addr, 0);
+ABI_OFF(zx_iommu_desc_intel_reserved_memory_t, len, 8);
+ABI_OFF(zx_iommu_desc_intel_reserved_memory_t, scope_bytes, 16);
+ABI_SIZE(zx_iommu_desc_intel_t, 16);
+ABI_OFF(zx_iommu_desc_intel_t, register_base, 0);
+ABI_OFF(zx_iommu_desc_intel_t, pci_segment, 8);
+ABI_OFF(zx_iommu_desc_intel_t, whole_segment, 10);
+ABI_OFF(zx_iommu_desc_intel_t, scope_bytes, 11);
+ABI_OFF(zx_iommu_desc_intel_t, reserved_memory_bytes, 12);
+ABI_SIZE(zx_iommu_desc_arm_smmu_t, 8);
+ABI_OFF(zx_iommu_desc_arm_smmu_t, register_base, 0);

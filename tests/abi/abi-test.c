@@ -22,6 +22,7 @@
 #include <zircon/status.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/definitions.h>
+#include <zircon/syscalls/iommu.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/policy.h>
 #include <zircon/syscalls/port.h>
@@ -30,6 +31,7 @@
 #include <zircon/time.h>
 #include <zircon/types.h>
 #include <zxrv/bootstrap.h>
+#include <zxrv/devices.h>
 #include <zxrv/kstats.h>
 #include <zxrv/launch.h>
 #include <zxrv/test.h>

@@ -26,6 +26,7 @@ typedef uint32_t zx_object_info_topic_t;
 #define ZX_INFO_THREAD ((zx_object_info_topic_t)10u)          // zx_info_thread_t[1]
 #define ZX_INFO_RESOURCE ((zx_object_info_topic_t)18u)     // zx_info_resource_t[1]
 #define ZX_INFO_HANDLE_COUNT ((zx_object_info_topic_t)19u)  // zx_info_handle_count_t[1]
+#define ZX_INFO_BTI ((zx_object_info_topic_t)20u)           // zx_info_bti_t[1]
 #define ZX_INFO_VMO_V1 __ZX_INFO_TOPIC(23u, 0)              // zx_info_vmo_v1_t[1]
 #define ZX_INFO_VMO_V2 __ZX_INFO_TOPIC(23u, 1)              // zx_info_vmo_v2_t[1]
 #define ZX_INFO_VMO_V3 __ZX_INFO_TOPIC(23u, 2)              // zx_info_vmo_v3_t[1]
@@ -188,6 +189,18 @@ typedef struct zx_info_timer {
     zx_time_t deadline;  // when it fires next; 0 when not set
     zx_duration_t slack; // the slack it was set with; 0 when not set
 } zx_info_timer_t;
+
+typedef struct zx_info_bti {
+    // zx_bti_pin returns addresses in chunks of at least this many bytes
+    // (the chunk size of ZX_BTI_COMPRESS).
+    uint64_t minimum_contiguity;
+    // The bytes of device address space the BTI can reach.
+    uint64_t aspace_size;
+    // PMTs alive (quarantined ones included).
+    uint64_t pmo_count;
+    // PMTs closed without zx_pmt_unpin, still pinned.
+    uint64_t quarantine_count;
+} zx_info_bti_t;
 
 // Object properties.
 #define ZX_PROP_NAME ((uint32_t)3u)

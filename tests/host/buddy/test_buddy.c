@@ -731,6 +731,47 @@ static void test_check_detects_corruption(void) {
     th_span_fini(&ck);
 }
 
+// buddy_alloc_contig: npages order-0 pages in one aligned run, each freed on
+// its own (any order); the tail past npages is free at once; errors.
+static void test_alloc_contig(void) {
+    struct th_span t;
+    th_span_init(&t, RAM_BASE, 2048);
+    struct buddy *b = &t.b;
+    REQUIRE(buddy_add_range(b, pa(t.base), pa(th_end(&t))) == ZX_OK);
+    struct th_snap init = th_take(b);
+    paddr_t p;
+    CHECK_EQ(buddy_alloc_contig(b, 0, 0, &p), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(buddy_alloc_contig(b, 1025, 0, &p), ZX_ERR_INVALID_ARGS);
+    CHECK_EQ(buddy_alloc_contig(b, 1, BUDDY_MAX_ORDER + 1, &p), ZX_ERR_INVALID_ARGS);
+    static const uint64_t sizes[] = {1, 3, 5, 100, 513, 1024};
+    static const unsigned aligns[] = {0, 0, 4, 0, 0, 10};
+    for (unsigned c = 0; c < 6; c++) {
+        uint64_t n = sizes[c];
+        REQUIRE(buddy_alloc_contig(b, n, aligns[c], &p) == ZX_OK);
+        CHECK_EQ(pa_val(p) & ((PAGE_SIZE << aligns[c]) - 1), 0);
+        CHECK_EQ(buddy_free_pages(b), init.free_pages - n);
+        CHECK(th_check_ok(b));
+        // Every page is its own order-0 block with a share counter.
+        for (uint64_t i = 0; i < n; i++) CHECK(buddy_share_counter(b, pa(pa_val(p) + i * PAGE_SIZE)) != NULL);
+        // Freed from the middle outwards.
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t k = (i + n / 2) % n;
+            CHECK_EQ(buddy_free(b, pa(pa_val(p) + k * PAGE_SIZE), 0), ZX_OK);
+        }
+        CHECK(th_check_ok(b));
+        CHECK_UNCHANGED(b, init);
+    }
+    // Exhaustion: two order-10 blocks, a third run does not fit.
+    paddr_t a, c;
+    REQUIRE(buddy_alloc_contig(b, 1000, 0, &a) == ZX_OK);
+    REQUIRE(buddy_alloc_contig(b, 600, 0, &c) == ZX_OK);
+    CHECK_EQ(buddy_alloc_contig(b, 600, 0, &p), ZX_ERR_NO_MEMORY);
+    for (uint64_t i = 0; i < 1000; i++) CHECK_EQ(buddy_free(b, pa(pa_val(a) + i * PAGE_SIZE), 0), ZX_OK);
+    for (uint64_t i = 0; i < 600; i++) CHECK_EQ(buddy_free(b, pa(pa_val(c) + i * PAGE_SIZE), 0), ZX_OK);
+    CHECK_UNCHANGED(b, init);
+    th_span_fini(&t);
+}
+
 int main(void) {
     th_prefix = "buddy";
     RUN_CASE(test_init_empty);
@@ -748,5 +789,6 @@ int main(void) {
     RUN_CASE(test_unaligned_base);
     RUN_CASE(test_coalesce_scrambled);
     RUN_CASE(test_check_detects_corruption);
+    RUN_CASE(test_alloc_contig);
     return th_exit_status("buddy-unit");
 }

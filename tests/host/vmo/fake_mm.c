@@ -80,6 +80,30 @@ zx_status_t page_alloc(unsigned order, paddr_t *out) {
     return ZX_ERR_NO_MEMORY;
 }
 
+// A run of npages single pages, the first aligned to 2^align_order pages.
+zx_status_t page_alloc_contig(uint64_t npages, unsigned align_order, paddr_t *out) {
+    if (npages == 0 || align_order > 20) die("page_alloc_contig: absurd request", npages);
+    if (fail_after == 0) {
+        failures++;
+        return ZX_ERR_NO_MEMORY;
+    }
+    uint64_t a = 1ull << align_order;
+    for (uint64_t f = 0; f + npages <= nframes; f += a) {
+        uint64_t k = 0;
+        while (k < npages && state[f + k] == FREE_FRAME) k++;
+        if (k < npages) continue;
+        for (k = 0; k < npages; k++) state[f + k] = 1;
+        memset(ram + f * PAGE_SIZE, 0xa5, npages * PAGE_SIZE);
+        in_use += npages;
+        allocs += npages;
+        if (fail_after > 0) fail_after--;
+        *out = pa(FAKE_PHYS_BASE + f * PAGE_SIZE);
+        return ZX_OK;
+    }
+    failures++;
+    return ZX_ERR_NO_MEMORY;
+}
+
 void page_free(paddr_t p, unsigned order) {
     uint64_t x = pa_val(p);
     long f = fake_frame_index(p);
