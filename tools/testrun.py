@@ -194,6 +194,15 @@ def qemu_cases():
                                expect=[r"port-stress: victim killed in its waits", r"port-stress: \d+ harts, .* 0 failures",
                                        r"init: port-stress exited with 0",
                                        rf"init: port-stress {CLEAN}"], **kw))
+    # The interrupt stress program (user/tests/irq-stress.c): interrupt
+    # objects triggered, waited on, bound, acked, destroyed and closed by
+    # threads on every hart, then a victim killed holding a PLIC source.
+    for name, kw in (("virt-smp1", dict()), ("virt-smp4", dict(smp=4, extra=["--tcg", "multi"])),
+                     ("virt-smp2-single-tcg", dict(smp=2, extra=["--tcg", "single"]))):
+        cases.append(qemu_case(f"qemu-irq-stress-{name}", append="init.run=irq-stress", timeout=300,
+                               expect=[r"irq-stress: \d+ replacements; \d+ triggers",
+                                       r"irq-stress: victim killed holding PLIC source \d+",
+                                       r"init: irq-stress exited with 0", rf"init: irq-stress {CLEAN}"], **kw))
     # What harts cost each other (printed, not asserted): bench's operations
     # on 4 harts at once under -icount, and the parallel speedup of a
     # CPU-bound program on 2 harts under multi-threaded TCG.
