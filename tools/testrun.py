@@ -145,6 +145,12 @@ def qemu_cases():
                                    r"bench: kernel bytes per event pair side: \d+",
                                    r"bench: zx_channel_call round trip to another process, 1 hart: \d+",
                                    r"init: bench-wait exited with 0", rf"init: bench-wait {CLEAN}"]))
+    # Interrupt latency: PLIC claim (the packet's timestamp) to zx_port_wait
+    # returning in the driver, under -icount (1 ns per instruction).
+    cases.append(qemu_case("qemu-irq-latency-icount", append="lockdep=off init.run=interrupt DeviceLatency KernelBytes",
+                           extra=["--icount"], timeout=120,
+                           expect=[r"claim -> zx_port_wait returned: best \d+ ns", r"interrupt object takes \d+ bytes",
+                                   r"init: interrupt exited with 0", rf"init: interrupt {CLEAN}"]))
     # The same round trip in guest time, without -icount (instructions are
     # then not exact: only the ns figure counts), on 1 hart and on 2 harts
     # under multi-threaded TCG (client and server each on a hart).
@@ -574,6 +580,11 @@ def main():
             for line in open(path, errors="replace"):
                 if line.startswith("bench: "):
                     print(line.rstrip())
+    path = log_path(a.build, "qemu-irq-latency-icount")
+    if "qemu-irq-latency-icount" in ran and os.path.exists(path):
+        for line in open(path, errors="replace"):
+            if "claim -> zx_port_wait" in line or "interrupt object takes" in line:
+                print("bench: interrupt: " + line.strip())
     for b in sorted(n for n in ran if n.startswith("qemu-smp-stress-")):
         path = log_path(a.build, b)
         if os.path.exists(path):
