@@ -83,6 +83,6 @@ void vmar_prefault(struct vmar *v, uint64_t addr, uint64_t len, bool write);  //
 // pages), keeping the mappings: later faults commit again (demand zero). Call
 // with no VMO or VMAR lock held; it takes each VMAR's lock, then the VMO lock
 // to walk vmo->map_list (the VMAR-before-VMO order of vmar_fault). Callers
-// serialize calls per VMO (obj/vmo.c calls it inside its busy section).
+// serialize calls per VMO (obj/vmo_cow_pages.c calls it inside its busy section).
 void vmar_unmap_vmo_pages(struct vmo *vmo, uint64_t off, uint64_t len);
 #endif

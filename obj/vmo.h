@@ -7,6 +7,10 @@
 // written or faulted in (demand zero), and reads of never-committed pages
 // return zeros without committing anything.
 //
+// The implementation is split as Zircon splits its VMO (obj/vmo_internal.h
+// lists the files): the page list, the page operations (cow pages), the
+// object (paged), physical VMOs, discardable VMOs, contiguous VMOs and pins.
+//
 // Sizes: `size` is always a multiple of the page size; `content_size` is the
 // unrounded size the creator asked for (seed zx_vmo_create). VMO_MAX_SIZE is
 // the largest size the kernel allows. A ZX_VMO_RESIZABLE VMO changes size
@@ -47,7 +51,7 @@
 // busy section and lock, into a child nobody else can reach yet; the users
 // count of a page is an atomic in the frame allocator, never under a VMO
 // lock of the other users. ZX_VMO_ZERO_CHILDREN is updated with no VMO lock held: the
-// children-signal lock of obj/vmo.c, then the scheduler lock (object_signal).
+// children-signal lock of obj/vmo_paged.c, then the scheduler lock (object_signal).
 // Pages leaving a VMO that has slices are unmapped from the slices' mappings
 // too (vmar_unmap_vmo_pages on each slice, in the root's busy section).
 // Pages leave a VMO in three steps: detach them from the tree (or replace
@@ -130,7 +134,7 @@ struct vmo {
             struct vmo *slice_prev, *slice_next;
         };
         // The global LRU of unlocked discardable VMOs (guarded by the LRU
-        // lock in obj/vmo.c, not by obj.lock). A discardable VMO is never a
+        // lock in obj/vmo_discardable.c, not by obj.lock). A discardable VMO is never a
         // slice (it has no children at all), so the two never meet.
         struct {
             struct vmo *lru_prev, *lru_next;
@@ -377,7 +381,7 @@ struct vmo_pin {
     struct vmo *vmo;        // the VMO named by the caller (referenced)
     struct vmo *owner;      // the VMO that holds the pages (a slice's root; else vmo)
     uint64_t first, end;    // page numbers [first, end) in owner (physical: in vmo)
-    struct vmo_pin *prev, *next;  // on the global list of pins (obj/vmo.c)
+    struct vmo_pin *prev, *next;  // on the global list of pins (obj/vmo_pin.c)
 };
 // Commit [off, off+len) (page aligned, len > 0: the caller checked), give
 // every page of it that is shared copy-on-write a private copy, and pin it.

@@ -1,5 +1,5 @@
 // Fakes of the kernel's memory services for the VMO host tests, so that
-// obj/vmo.c (and obj/object.c) build unchanged with the machine's compiler:
+// obj/vmo_*.c (and obj/object.c) build unchanged with the machine's compiler:
 //   - page_alloc/page_free (mm/page_alloc.h) over a heap buffer of N pages
 //     posing as RAM at FAKE_PHYS_BASE: next-fit, any order (naturally
 //     aligned blocks), a failure-injection knob, counters; a new block is

@@ -1,7 +1,7 @@
 // Fake of obj/signal.c's object_signal for the VMO host tests (obj/signal.c
 // needs the scheduler): it applies clear-then-set to o->signals as the kernel
 // does, records every call, and counts a violation when it is called with the
-// object's lock held (obj/vmo.c must call it with no VMO lock held).
+// object's lock held (obj/vmo_*.c must call it with no VMO lock held).
 #ifndef TESTS_HOST_VMO_FAKE_SIGNAL_H
 #define TESTS_HOST_VMO_FAKE_SIGNAL_H
 

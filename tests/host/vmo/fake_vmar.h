@@ -1,6 +1,6 @@
 // Fake of obj/vmar.c's vmar_unmap_vmo_pages for the VMO host tests (obj/vmar.c
 // itself needs page tables and address spaces): it records every call and
-// checks the contract obj/vmo.c must keep when it calls it:
+// checks the contract obj/vmo_*.c must keep when it calls it:
 //   - the VMO lock is not held and the VMO is in its busy section (for a
 //     slice: its slice root, whose pages are leaving);
 //   - every page of the range is already out of the tree (checked page by

@@ -1,4 +1,4 @@
-// Unit cases of obj/vmo.c (the paged VMO core), built unchanged over the
+// Unit cases of obj/vmo_*.c (the paged VMO core), built unchanged over the
 // fakes of fake_mm.c. Each case starts from a fresh fake RAM and ends by
 // checking that every page and heap block came back.
 #include <stdint.h>

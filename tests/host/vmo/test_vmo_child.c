@@ -1,4 +1,4 @@
-// Unit cases of VMO children (vmo_create_child in obj/vmo.c): option and
+// Unit cases of VMO children (vmo_create_child in obj/vmo_*.c): option and
 // range errors, slices (shared pages both ways, slices of slices, physical
 // slices, unmapping of slice mappings when the root's pages leave), snapshots
 // (copy-on-write: isolation both ways, beyond the parent's size, of a slice,

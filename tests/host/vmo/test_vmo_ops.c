@@ -1,4 +1,4 @@
-// Unit cases of the second half of obj/vmo.c: resizing, content size, range
+// Unit cases of the second half of obj/vmo_*.c: resizing, content size, range
 // ops (commit, decommit, zero), discardable VMOs and their LRU reclaim,
 // physical VMOs, cache policy, info, UNBOUNDED-size VMOs. Built over the fakes
 // of fake_mm.c and fake_vmar.c (which records and checks every

@@ -1,4 +1,4 @@
-// Randomized model test of obj/vmo.c: thousands of reads, writes, page
+// Randomized model test of obj/vmo_*.c: thousands of reads, writes, page
 // lookups, range ops (commit, decommit, zero) and bad calls on several live VMOs (one level, two levels, the
 // maximum size) against plain byte arrays, with allocation failures and copy
 // failures injected. The model also tracks which pages are committed, so the
