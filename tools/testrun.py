@@ -210,7 +210,7 @@ def qemu_cases():
     # init's interactive shell (user/init/shell.c) driven through QEMU's stdin
     # on both machines, and on 4 harts: help, ls, running programs with
     # arguments and their exit status, line editing, ps, a program reading
-    # stdin three ways, exit with a status. The console driver (consoled)
+    # stdin three ways, Ctrl-C killing a program, exit with a status. The console driver (consoled)
     # must be interrupt-driven.
     for name, kw in (("virt", {}), ("virt-smp4", smp4),
                      ("sifive_u", dict(machine="sifive_u", smp=2, mem="1G", semihosting=True)),
@@ -260,7 +260,11 @@ SHELL_SESSION = [
     (r'stdin-test: getchar got "second\\n"\r?\n', "third\r"),
     (r'stdin-test: read\(0\) got "third\\n"\r?\n', "four\rfive\r\x04"),
     (r"stdin-test: end of file after 5 lines\r?\ninit: stdin-test exited with 5\r?\n"
-     r"init: stdin-test left nothing behind\r?\n" + SHELL_PROMPT, "exit 3\r"),
+     r"init: stdin-test left nothing behind\r?\n" + SHELL_PROMPT, "stdin-test\r"),
+    # Ctrl-C kills the program running (ZX_TASK_RETCODE_SYSCALL_KILL).
+    (r"stdin-test: type a line: ", "\x03"),
+    (r"\^C\r?\n[\s\S]*init: stdin-test exited with -1024\r?\ninit: stdin-test left nothing behind\r?\n"
+     + SHELL_PROMPT, "exit 3\r"),
 ]
 SHELL_EXPECT = [r"consoled: \S+ at 0x[0-9a-f]+", r"zxrv: init exited with 3"]
 

@@ -23,6 +23,9 @@
 // device list, or an interrupt call fails) does it say so and poll the UART
 // every 10 ms instead, so that the console still works.
 //
+// Ctrl-C asserts ZX_USER_SIGNAL_1 on the first connection's other end (the
+// shell's), which then kills the program it runs.
+//
 // A line goes to a reader only once the reply carrying it was written: a
 // READ whose client died is dropped, and its line goes to the next READ.
 #include <inttypes.h>
@@ -66,6 +69,8 @@ static zxrv_ldisc_t ldisc;
 static zx_handle_t port;
 static struct console_uart uart;
 static bool stats;
+static uint32_t first_gen;  // the first connection is slot 0 while its gen is this
+static uint64_t interrupts_seen;
 
 static uint64_t client_key(uint32_t slot) {
     return (uint64_t)clients[slot].gen << 32 | slot;
@@ -194,6 +199,11 @@ static size_t drain_uart(void) {
         e += zxrv_ldisc_input(&ldisc, (uint8_t)c, echo + e);
     }
     if (e) zx_debug_write(echo, e);
+    if (ldisc.interrupts != interrupts_seen) {  // Ctrl-C: tell the shell
+        interrupts_seen = ldisc.interrupts;
+        if (clients[0].ch != ZX_HANDLE_INVALID && clients[0].gen == first_gen)
+            (void)zx_object_signal_peer(clients[0].ch, 0, ZX_USER_SIGNAL_1);
+    }
     return bytes;
 }
 
@@ -319,6 +329,7 @@ int main(int argc, char **argv) {
     }
     // Ready: tell the first connection's holder (init's shell waits for it
     // before its first prompt, so that this driver's lines come before it).
+    first_gen = clients[0].gen;
     (void)zx_object_signal_peer(clients[0].ch, 0, ZX_USER_SIGNAL_0);
 
     // Serve until the last connection is gone.
