@@ -232,6 +232,15 @@ def qemu_cases():
                      ("sifive_u-smp4", dict(machine="sifive_u", smp=4, mem="1G", semihosting=True,
                                             extra=["--tcg", "multi"]))):
         cases.append(shell_case(f"qemu-shell-{name}", SHELL_SESSION, status=3, expect=SHELL_EXPECT, **kw))
+    # Keystroke to echo under -icount (1 ns per instruction): consoled.stats
+    # makes the driver print each receive interrupt's timings; printed with
+    # the benches, never asserted. One key at a time, each after its echo.
+    keys = [(SHELL_PROMPT, "h")] + [(r"interrupt at \d+ ns[^\n]*\n", k) for k in "ello"] + \
+           [(r"interrupt at \d+ ns[^\n]*\n", "\x15exit\r")]
+    cases.append(shell_case("qemu-shell-keystroke-icount", keys, append="consoled.stats lockdep=off",
+                            extra=["--icount"],
+                            expect=[r"consoled: interrupt at \d+ ns: zx_port_wait returned \d+ ns later, 1 bytes "
+                                    r"read and echoed \d+ ns later \(\d+ instructions\)", r"zxrv: init exited with 0"]))
     # Tools/run with no arguments: the shell, and exit powers off with 0.
     cases.append(shell_case("qemu-shell-exit", [(SHELL_PROMPT, "exit\r")],
                             expect=[r"init: the shell is on the console", r"zxrv: init exited with 0"]))
@@ -281,13 +290,14 @@ SHELL_SESSION = [
     (r"\^C\r?\n[\s\S]*init: stdin-test exited with -1024\r?\ninit: stdin-test left nothing behind\r?\n"
      + SHELL_PROMPT, "exit 3\r"),
 ]
-SHELL_EXPECT = [r"consoled: \S+ at 0x[0-9a-f]+", r"zxrv: init exited with 3"]
+SHELL_EXPECT = [r"consoled: \S+ at 0x[0-9a-f]+, receive interrupt \d+", r"zxrv: init exited with 3"]
 
 
 def shell_case(name, steps, machine="virt", smp=1, mem="512M", status=0, expect=(), timeout=180, extra=(),
-               semihosting=False):
-    """A session with init's shell: steps are (pattern to wait for, keys to type)."""
-    c = qemu_case(name, machine=machine, smp=smp, mem=mem, append="", status=status, expect=expect,
+               semihosting=False, append=""):
+    """A session with init's shell: steps are (pattern to wait for, keys to type); append must have
+    no init.run= word."""
+    c = qemu_case(name, machine=machine, smp=smp, mem=mem, append=append, status=status, expect=expect,
                   timeout=timeout, extra=extra, semihosting=semihosting)
     return dict(c, kind="shell", steps=list(steps))
 
@@ -337,7 +347,7 @@ def run_shell(build, c):
     """Types each step's keys once its pattern has appeared (after the previous match) in QEMU's
     output; then waits for QEMU to exit and checks status and expect as run_cmd does."""
     cmd = [os.path.join(ROOT, "tools", "run"), "--dry-run", "--machine", c["machine"], "--smp", str(c["smp"]),
-           "--mem", c["mem"], "--firmware", c["fw"]]
+           "--mem", c["mem"], "--firmware", c["fw"], "--append", c["append"]]
     if c["semihosting"]:
         cmd.append("--semihosting")
     cmd += c["extra"]
@@ -589,6 +599,16 @@ def main():
         for line in open(path, errors="replace"):
             if "claim -> zx_port_wait" in line or "interrupt object takes" in line:
                 print("bench: interrupt: " + line.strip())
+    path = log_path(a.build, "qemu-shell-keystroke-icount")
+    if "qemu-shell-keystroke-icount" in ran and os.path.exists(path):
+        got = re.findall(r"zx_port_wait returned (\d+) ns later, 1 bytes read and echoed (\d+) ns later "
+                         r"\((\d+) instructions\)", open(path, errors="replace").read())
+        if got:
+            wake = sorted(int(g[0]) for g in got)
+            echo = sorted(int(g[2]) for g in got)
+            print(f"bench: console keystroke ({len(got)} keys, median): PLIC claim -> consoled's zx_port_wait "
+                  f"returned {wake[len(wake) // 2]} ns (= instructions under -icount, 100 ns steps), then read "
+                  f"+ line discipline + echo through zx_debug_write: {echo[len(echo) // 2]} instructions")
     for b in sorted(n for n in ran if n.startswith("qemu-smp-stress-")):
         path = log_path(a.build, b)
         if os.path.exists(path):

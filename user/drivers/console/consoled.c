@@ -207,7 +207,6 @@ static size_t drain_uart(void) {
     return bytes;
 }
 
-#if ZXRV_HAVE_INTERRUPTS
 static uint64_t rdinstret(void) {
     uint64_t v;
     __asm__ volatile("rdinstret %0" : "=r"(v));
@@ -254,7 +253,6 @@ static zx_handle_t setup_irq(zx_handle_t root, const zx_info_resource_t *mmio) {
     printf("consoled: %s at %#" PRIx64 ", receive interrupt %u\n", d->compatible, mmio->base, irq);
     return intr;
 }
-#endif
 
 int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++)
@@ -304,19 +302,13 @@ int main(int argc, char **argv) {
         printf("consoled: no driver for \"%s\" (reg-shift %u, reg-io-width %u)\n", compat, shift, width);
         return 6;
     }
-#if ZXRV_HAVE_INTERRUPTS
     st = zx_port_create(ZX_PORT_BIND_TO_INTERRUPT, &port);
-#else
-    st = zx_port_create(0, &port);
-#endif
     if (st != ZX_OK) {
         printf("consoled: zx_port_create: %s\n", zx_status_get_string(st));
         return 7;
     }
     zx_handle_t intr = ZX_HANDLE_INVALID;
-#if ZXRV_HAVE_INTERRUPTS
     if (root != ZX_HANDLE_INVALID) intr = setup_irq(root, &info);
-#endif
     if (intr == ZX_HANDLE_INVALID)
         printf("consoled: %s at %#" PRIx64 ": no receive interrupt, polling every 10 ms\n", compat, info.base);
     if (root != ZX_HANDLE_INVALID) zx_handle_close(root);
@@ -349,7 +341,6 @@ int main(int argc, char **argv) {
             return 9;
         }
         if (pkt.key == KEY_IRQ && pkt.type == ZX_PKT_TYPE_INTERRUPT) {
-#if ZXRV_HAVE_INTERRUPTS
             zx_time_t woke = zx_clock_get_monotonic();
             uint64_t i0 = rdinstret();
             size_t bytes = drain_uart();
@@ -365,7 +356,6 @@ int main(int argc, char **argv) {
                        " ns later, %zu bytes read and echoed %" PRId64 " ns later (%" PRIu64 " instructions)\n",
                        pkt.interrupt.timestamp, woke - pkt.interrupt.timestamp, bytes, echoed - woke, i1 - i0);
             serve();
-#endif
             continue;
         }
         uint32_t slot = (uint32_t)pkt.key;
