@@ -293,6 +293,11 @@ SHELL_SESSION = [
     # Ctrl-C kills the program running (ZX_TASK_RETCODE_SYSCALL_KILL).
     (r"stdin-test: type a line: ", "\x03"),
     (r"\^C\r?\n[\s\S]*init: stdin-test exited with -1024\r?\ninit: stdin-test left nothing behind\r?\n"
+     + SHELL_PROMPT, "console-test\r"),
+    # The console protocol from a client (user/tests/console-test.c).
+    (r"console-test: type a line\r?\n", "alpha\r"),
+    (r"console-test: press Ctrl-D\r?\n", "\x04"),
+    (r"\d+ passed, 0 failed\r?\ninit: console-test exited with 0\r?\ninit: console-test left nothing behind\r?\n"
      + SHELL_PROMPT, "exit 3\r"),
 ]
 SHELL_EXPECT = [r"consoled: \S+ at 0x[0-9a-f]+, receive interrupt \d+", r"zxrv: init exited with 3"]
