@@ -128,6 +128,11 @@ def qemu_cases():
             cases.append(qemu_case(f"conformance-{fam}{sfx}", append=f"init.run={fam}", timeout=240,
                                    expect=user_ok + [rf"init: {fam} exited with 0", rf"init: {fam} {CLEAN}"],
                                    **kw))
+    # Timers between ticks, with ticks a second apart: a timer that waited
+    # for the tick would be ~500 ms late (tests/conformance/timer.c).
+    cases.append(qemu_case("conformance-timer-hz1", append="timer.hz=1 init.run=timer FiresBetweenTicks",
+                           timeout=120, expect=[r"1 passed, 0 failed", r"init: timer exited with 0",
+                                                rf"init: timer {CLEAN}"]))
     # The benchmark program (instructions retired per call under -icount
     # shift=0): run so that it keeps working; its numbers are printed at the
     # end, never asserted (machines are shared and noisy; icount is exact but
