@@ -15,6 +15,7 @@ import json
 import os
 import re
 import select
+import shlex
 import struct
 import subprocess
 import sys
@@ -246,6 +247,12 @@ def qemu_cases():
                             extra=["--icount"],
                             expect=[r"consoled: interrupt at \d+ ns: zx_port_wait returned \d+ ns later, 1 bytes "
                                     r"read and echoed \d+ ns later \(\d+ instructions\)", r"zxrv: init exited with 0"]))
+    # user/README.md's stdin example (ask.c), taken from the README, built
+    # with tools/run --user ask.c --shell and run from the shell.
+    cases.append(dict(shell_case("tools-run-user-readme-stdin-example",
+                                 [(SHELL_PROMPT, "ask\r"), (r"name\? ", "Ada\r"),
+                                  (r"hello, Ada\r?\ninit: ask exited with 0\r?\n[^\n]*\n" + SHELL_PROMPT, "exit\r")],
+                                 expect=[r"zxrv: init exited with 0"]), readme_example="ask.c"))
     # Tools/run with no arguments: the shell, and exit powers off with 0.
     cases.append(shell_case("qemu-shell-exit", [(SHELL_PROMPT, "exit\r")],
                             expect=[r"init: the shell is on the console", r"zxrv: init exited with 0"]))
@@ -362,10 +369,26 @@ def run_shell(build, c):
         cmd.append("--semihosting")
     cmd += c["extra"]
     env = dict(os.environ, ZXRV_BUILD=build)
-    line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
+    if c.get("readme_example"):
+        # The example program of user/README.md: from "    // NAME" to the
+        # first "    }" line; tools/run --user NAME --shell builds and boots it.
+        lines = open(os.path.join(ROOT, "user", "README.md")).read().splitlines()
+        try:
+            first = lines.index("    // " + c["readme_example"])
+            last = next(i for i in range(first, len(lines)) if lines[i] == "    }")
+        except (ValueError, StopIteration):
+            return False, f"user/README.md lost its {c['readme_example']} example", 0.0
+        d = os.path.join(build, "readme-example")
+        os.makedirs(d, exist_ok=True)
+        src = os.path.join(d, c["readme_example"])
+        with open(src, "w") as f:
+            f.write("\n".join(l[4:] for l in lines[first:last + 1]) + "\n")
+        line = shlex.join([os.path.join(ROOT, "tools", "run"), "--user", src, "--shell"])
+    else:
+        line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
     t0 = time.time()
     p = subprocess.Popen(["bash", "-c", "exec " + line], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+                         stderr=subprocess.STDOUT, env=env)
     out, pos, why = b"", 0, ""
     for i, (pat, keys) in enumerate(c["steps"]):
         rx = re.compile(pat.encode())
