@@ -253,6 +253,11 @@ def qemu_cases():
                                  [(SHELL_PROMPT, "ask\r"), (r"name\? ", "Ada\r"),
                                   (r"hello, Ada\r?\ninit: ask exited with 0\r?\n[^\n]*\n" + SHELL_PROMPT, "exit\r")],
                                  expect=[r"zxrv: init exited with 0"]), readme_example="ask.c"))
+    # No console input (a boot archive without consoled): init says so,
+    # lists the archive and exits 0, as before the shell.
+    cases.append(dict(qemu_case("qemu-shell-fallback-no-consoled", append="",
+                                expect=[r"init: consoled: not in the boot archive", r"init:   hello +\d+",
+                                        r"init: 2 files", r"zxrv: init exited with 0"]), kind="no-consoled"))
     # Tools/run with no arguments: the shell, and exit powers off with 0.
     cases.append(shell_case("qemu-shell-exit", [(SHELL_PROMPT, "exit\r")],
                             expect=[r"init: the shell is on the console", r"zxrv: init exited with 0"]))
@@ -440,6 +445,17 @@ def run_shell(build, c):
     return True, "", dt
 
 
+def run_no_consoled(build, c):
+    """Boots with an archive of init and hello alone (no consoled)."""
+    out = os.path.join(build, "no-consoled.cpio")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkinitrd"), out,
+                        os.path.join(build, "user", "init.bootfs") + "=init",
+                        os.path.join(build, "user", "hello.bootfs") + "=hello"], capture_output=True, text=True)
+    if r.returncode != 0:
+        return False, "mkinitrd failed: " + r.stderr.strip()[-300:], 0.0
+    return run_qemu(build, dict(c, extra=["--initrd", out] + c["extra"]))
+
+
 def run_uboot(build, c):
     out = os.path.join(build, "boot-test")
     r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkboot"), "--build", build,
@@ -596,6 +612,8 @@ def main():
             return run_user_example(a.build, c)
         if c["kind"] == "shell":
             return run_shell(a.build, c)
+        if c["kind"] == "no-consoled":
+            return run_no_consoled(a.build, c)
         return run_qemu(a.build, c)
 
     def finish(c, f):
