@@ -11,6 +11,7 @@
 //
 //   blk-test            run the cases
 //   blk-test victim M   (started by the test) M = exit | wait: see run_victim()
+//   blk-test reader     (started by the test) see concurrent_clients
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,8 +404,91 @@ TEST_CASE(client_killed_with_requests_in_flight) { run_victim("wait"); }
 
 TEST_CASE(client_gone_before_its_requests_are_read) { run_victim("early"); }
 
+// The second client of concurrent_clients: reads [0, WRITE_FIRST) four
+// times over on its own connection, 64 blocks a request, 4 in flight, and
+// checks every block; its exit code is the number of bad replies and blocks.
+static int reader(void) {
+    zx_handle_t ch = zx_take_startup_handle(ZXRV_BLK_PA_CHANNEL);
+    if (ch == ZX_HANDLE_INVALID) return 100;
+    enum { PER = 64, DEPTH = 4 };
+    zx_handle_t vmo;
+    if (zx_vmo_create((uint64_t)DEPTH * PER * BS, 0, &vmo) != ZX_OK) return 101;
+    static uint8_t buf[PER * BS] __attribute__((aligned(8)));
+    int bad = 0;
+    // Replies come in completion order: a part of the VMO is reused only
+    // once its own request has come back.
+    uint32_t part_block[DEPTH];
+    bool busy[DEPTH] = {false};
+    for (int round = 0; round < 4; round++) {
+        uint32_t sent = 0, done = 0;
+        while (done < WRITE_FIRST) {
+            for (uint32_t p = 0; p < DEPTH && sent < WRITE_FIRST; p++) {
+                if (busy[p]) continue;
+                zx_handle_t dup;
+                if (zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, &dup) != ZX_OK) return 102;
+                zxrv_blk_req_t rq = {.txid = p, .op = ZXRV_BLK_OP_READ, .block = sent, .count = PER,
+                                     .vmo_offset = (uint64_t)p * PER * BS};
+                if (zx_channel_write(ch, 0, &rq, sizeof rq, &dup, 1) != ZX_OK) return 103;
+                busy[p] = true;
+                part_block[p] = sent;
+                sent += PER;
+            }
+            zxrv_blk_reply_t rp;
+            uint32_t nb, nh;
+            if (zx_object_wait_one(ch, ZX_CHANNEL_READABLE, ZX_TIME_INFINITE, NULL) != ZX_OK ||
+                zx_channel_read(ch, 0, &rp, NULL, sizeof rp, 0, &nb, &nh) != ZX_OK)
+                return 104;
+            if (rp.txid >= DEPTH || !busy[rp.txid]) return 106;
+            uint32_t p = rp.txid;
+            busy[p] = false;
+            done += PER;
+            if (rp.status != ZX_OK || rp.count != PER) {
+                bad++;
+                continue;
+            }
+            if (zx_vmo_read(vmo, buf, (uint64_t)p * PER * BS, sizeof buf) != ZX_OK) return 105;
+            for (uint32_t b = 0; b < PER; b++) bad += !is_pattern(buf + b * BS, BLK_ORIG, part_block[p] + b);
+        }
+    }
+    zx_handle_close(vmo);
+    zx_handle_close(ch);
+    return bad;
+}
+
+// Two clients at once (on 4 harts, really at once): a reader process on its
+// own connection while this one rewrites [WRITE_FIRST, WRITE_END) with the
+// same BLK_NEW blocks and reads them back; both check every block.
+TEST_CASE(concurrent_clients) {
+    zx_handle_t mine, theirs;
+    ASSERT_OK(zx_channel_create(0, &mine, &theirs));
+    zxrv_blk_req_t rq = {.op = ZXRV_BLK_OP_CONNECT};
+    ASSERT_OK(raw_call(&rq, sizeof rq, &theirs, 1));
+    size_t len;
+    void *elf = zxrv_load_program("blk-test", &len);
+    ASSERT_TRUE(elf != NULL);
+    const char *argv[] = {"blk-test", "reader"};
+    const uint32_t tags[] = {ZXRV_BLK_PA_CHANNEL};
+    zx_handle_t proc;
+    zx_status_t st = zxrv_launch(zx_job_default(), "blk-reader", elf, len, 2, argv, tags, &mine, 1, &proc);
+    free(elf);
+    ASSERT_OK(st);
+    static uint8_t buf[ZXRV_BLK_MAX_INLINE_BLOCKS * BS] __attribute__((aligned(8)));
+    for (int round = 0; round < 2; round++) {
+        for (uint32_t b = WRITE_FIRST; b < WRITE_END; b += ZXRV_BLK_MAX_INLINE_BLOCKS) {
+            fill(buf, BLK_NEW, b, ZXRV_BLK_MAX_INLINE_BLOCKS);
+            ASSERT_OK(rw_inline(ZXRV_BLK_OP_WRITE, b, ZXRV_BLK_MAX_INLINE_BLOCKS, buf));
+            memset(buf, 0, sizeof buf);
+            ASSERT_OK(rw_inline(ZXRV_BLK_OP_READ, b, ZXRV_BLK_MAX_INLINE_BLOCKS, buf));
+            EXPECT_EQ(mismatch(buf, BLK_NEW, b, ZXRV_BLK_MAX_INLINE_BLOCKS), -1);
+        }
+    }
+    EXPECT_EQ(zxrv_wait_exit(proc), 0);
+    zx_handle_close(proc);
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "victim") == 0) return victim(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "reader") == 0) return reader();
     zx_status_t st = zxrv_blk_start(zx_job_default(), zxrv_root_resource(), zxrv_bootfs_vmo(), "virtio-blk", 0, NULL,
                                     &drv_ch, &drv_proc);
     if (st != ZX_OK) {
