@@ -248,11 +248,13 @@ def qemu_cases():
                             expect=[r"consoled: interrupt at \d+ ns: zx_port_wait returned \d+ ns later, 1 bytes "
                                     r"read and echoed \d+ ns later \(\d+ instructions\)", r"zxrv: init exited with 0"]))
     # user/README.md's stdin example (ask.c), taken from the README, built
-    # with tools/run --user ask.c --shell and run from the shell.
+    # with tools/run --user ask.c --shell and run from the shell (after the
+    # other cases: tools/run runs ninja and writes build/user-run/).
     cases.append(dict(shell_case("tools-run-user-readme-stdin-example",
                                  [(SHELL_PROMPT, "ask\r"), (r"name\? ", "Ada\r"),
                                   (r"hello, Ada\r?\ninit: ask exited with 0\r?\n[^\n]*\n" + SHELL_PROMPT, "exit\r")],
-                                 expect=[r"zxrv: init exited with 0"]), readme_example="ask.c"))
+                                 expect=[r"zxrv: init exited with 0"]), readme_example="ask.c",
+                      solo=True))  # alone: tools/run --user writes build/user-run/ as the other example does
     # No console input (a boot archive without consoled): init says so,
     # lists the archive and exits 0, as before the shell.
     cases.append(dict(qemu_case("qemu-shell-fallback-no-consoled", append="",
