@@ -193,6 +193,16 @@ def qemu_cases():
                                expect=[r"port-stress: victim killed in its waits", r"port-stress: \d+ harts, .* 0 failures",
                                        r"init: port-stress exited with 0",
                                        rf"init: port-stress {CLEAN}"], **kw))
+    # The DMA stress program (user/tests/dma-stress.c): pins, unpins,
+    # quarantines and releases racing decommits, zeroing, snapshots and
+    # resizes on every hart, then a victim killed with pins outstanding; the
+    # counters are checked around the victim and by init's leak check.
+    for name, kw in (("virt-smp1", dict()), ("virt-smp4", dict(smp=4, extra=["--tcg", "multi"])),
+                     ("virt-smp2-single-tcg", dict(smp=2, extra=["--tcg", "single"]))):
+        cases.append(qemu_case(f"qemu-dma-stress-{name}", append="init.run=dma-stress 2000", timeout=600,
+                               expect=[r"dma-stress: victim killed with 5 pins",
+                                       r"dma-stress: \d+ harts, .* 0 failures",
+                                       r"init: dma-stress exited with 0", rf"init: dma-stress {CLEAN}"], **kw))
     # What harts cost each other (printed, not asserted): bench's operations
     # on 4 harts at once under -icount, and the parallel speedup of a
     # CPU-bound program on 2 harts under multi-threaded TCG.
