@@ -144,6 +144,11 @@ def qemu_cases():
                                    r"bench: kernel bytes per event pair side: \d+",
                                    r"bench: zx_channel_call round trip to another process, 1 hart: \d+",
                                    r"init: bench-wait exited with 0", rf"init: bench-wait {CLEAN}"]))
+    cases.append(qemu_case("qemu-user-bench-dma", append="init.run=bench-dma lockdep=off", extra=["--icount"],
+                           timeout=120,
+                           expect=[r"bench: zx_bti_pin \+ zx_pmt_unpin, 1 page: \d+ instructions",
+                                   r"bench: kernel bytes per PMT .*: \d+",
+                                   r"init: bench-dma exited with 0", rf"init: bench-dma {CLEAN}"]))
     # The same round trip in guest time, without -icount (instructions are
     # then not exact: only the ns figure counts), on 1 hart and on 2 harts
     # under multi-threaded TCG (client and server each on a hart).
