@@ -14,6 +14,7 @@ import concurrent.futures
 import json
 import os
 import re
+import select
 import struct
 import subprocess
 import sys
@@ -221,8 +222,19 @@ def qemu_cases():
                                    r"init: bench-smp exited with 0"]))
     cases.append(qemu_case("qemu-user-testlib-selfcheck", append="init.run=testlib-test",
                            expect=[r"init: testlib-test exited with 0"]))
-    cases.append(qemu_case("qemu-user-init-lists-bootfs", append="",
-                           expect=[r"init: \d+ files", r"zxrv: init exited with 0"]))
+    # init's interactive shell (user/init/shell.c) driven through QEMU's stdin
+    # on both machines, and on 4 harts: help, ls, running programs with
+    # arguments and their exit status, line editing, ps, a program reading
+    # stdin three ways, exit with a status. The console driver (consoled)
+    # must be interrupt-driven.
+    for name, kw in (("virt", {}), ("virt-smp4", smp4),
+                     ("sifive_u", dict(machine="sifive_u", smp=2, mem="1G", semihosting=True)),
+                     ("sifive_u-smp4", dict(machine="sifive_u", smp=4, mem="1G", semihosting=True,
+                                            extra=["--tcg", "multi"]))):
+        cases.append(shell_case(f"qemu-shell-{name}", SHELL_SESSION, status=3, expect=SHELL_EXPECT, **kw))
+    # Tools/run with no arguments: the shell, and exit powers off with 0.
+    cases.append(shell_case("qemu-shell-exit", [(SHELL_PROMPT, "exit\r")],
+                            expect=[r"init: the shell is on the console", r"zxrv: init exited with 0"]))
     cases.append(qemu_case("qemu-user-hello-exit-status", append="init.run=child exit 42", status=42,
                            expect=[r"init: child exited with 42"]))
     # Another timebase (sifive_u: 1 MHz, virt: 10 MHz): zx_ticks_per_second follows the device tree.
@@ -241,6 +253,39 @@ def qemu_cases():
     cases.append(dict(kind="uboot", name="qemu-virt-uboot-extlinux-booti", timeout=120,
                       expect=[r"U-Boot 20\d\d", r"extlinux", r"zxrv 0\.1\.0", SELFTEST_OK]))
     return cases
+
+
+SHELL_PROMPT = r"zxrv> "
+# (wait for this pattern, after the previous one, then type this).
+SHELL_SESSION = [
+    (SHELL_PROMPT, "help\r"),
+    (r"commands:[\s\S]*  ps [\s\S]*" + SHELL_PROMPT, "ls\r"),
+    (r"  hello +\d+\r?\n[\s\S]*\d+ files\r?\n" + SHELL_PROMPT, "hello a b\r"),
+    (r"hello from user space\r?\ninit: hello exited with 0\r?\ninit: hello left nothing behind\r?\n"
+     + SHELL_PROMPT, "child exit 7\r"),
+    (r"init: child exited with 7\r?\ninit: child left nothing behind\r?\n" + SHELL_PROMPT, "hellx\x7fo bad\x15chx\x7fild exit 40\x1742\r"),
+    # Backspace, Ctrl-U and Ctrl-W made it "child exit 42"; the echo shows the erasing.
+    (r"hellx\x08 \x08o bad(\x08 \x08){9}chx\x08 \x08ild exit 40(\x08 \x08){2}42\r?\n"
+     r"init: child exited with 42\r?\ninit: child left nothing behind\r?\n" + SHELL_PROMPT, "ps\r"),
+    (r"KOID +STATE +THREADS +NAME\r?\n +\d+ +job +- +root \(job\)\r?\n +\d+ +running +1 +init\r?\n"
+     r" +\d+ +running +1 +consoled\r?\n" + SHELL_PROMPT, "nosuch 1\r"),
+    (r"nosuch: not found[^\n]*\n" + SHELL_PROMPT, "stdin-test\r"),
+    (r"stdin-test: type a line: ", "one two\r"),
+    (r'stdin-test: fgets got "one two\\n"\r?\n', "second\r"),
+    (r'stdin-test: getchar got "second\\n"\r?\n', "third\r"),
+    (r'stdin-test: read\(0\) got "third\\n"\r?\n', "four\rfive\r\x04"),
+    (r"stdin-test: end of file after 5 lines\r?\ninit: stdin-test exited with 5\r?\n"
+     r"init: stdin-test left nothing behind\r?\n" + SHELL_PROMPT, "exit 3\r"),
+]
+SHELL_EXPECT = [r"consoled: \S+ at 0x[0-9a-f]+", r"zxrv: init exited with 3"]
+
+
+def shell_case(name, steps, machine="virt", smp=1, mem="512M", status=0, expect=(), timeout=180, extra=(),
+               semihosting=False):
+    """A session with init's shell: steps are (pattern to wait for, keys to type)."""
+    c = qemu_case(name, machine=machine, smp=smp, mem=mem, append="", status=status, expect=expect,
+                  timeout=timeout, extra=extra, semihosting=semihosting)
+    return dict(c, kind="shell", steps=list(steps))
 
 
 USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-test", "badptr-test",
@@ -281,6 +326,70 @@ def run_qemu(build, c):
     env = dict(os.environ, ZXRV_BUILD=build)
     line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
     return run_cmd(build, c, ["bash", "-c", "exec " + line])
+
+
+def run_shell(build, c):
+    """Types each step's keys once its pattern has appeared (after the previous match) in QEMU's
+    output; then waits for QEMU to exit and checks status and expect as run_cmd does."""
+    cmd = [os.path.join(ROOT, "tools", "run"), "--dry-run", "--machine", c["machine"], "--smp", str(c["smp"]),
+           "--mem", c["mem"], "--firmware", c["fw"]]
+    if c["semihosting"]:
+        cmd.append("--semihosting")
+    cmd += c["extra"]
+    env = dict(os.environ, ZXRV_BUILD=build)
+    line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
+    t0 = time.time()
+    p = subprocess.Popen(["bash", "-c", "exec " + line], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out, pos, why = b"", 0, ""
+    for i, (pat, keys) in enumerate(c["steps"]):
+        rx = re.compile(pat.encode())
+        while True:
+            m = rx.search(out, pos)
+            if m:
+                pos = m.end()
+                break
+            left = c["timeout"] - (time.time() - t0)
+            r = select.select([p.stdout], [], [], max(0.0, min(1.0, left)))[0] if left > 0 else []
+            data = os.read(p.stdout.fileno(), 65536) if r else b""
+            if r and not data:
+                why = f"QEMU exited before step {i + 1}: output lacks /{pat}/"
+                break
+            out += data
+            if left <= 0:
+                why = f"timed out at step {i + 1}: output lacks /{pat}/"
+                break
+        if why:
+            break
+        try:
+            p.stdin.write(keys.encode("latin-1"))
+            p.stdin.flush()
+        except BrokenPipeError:
+            why = f"QEMU exited at step {i + 1}"
+            break
+    status = None
+    if not why:
+        try:
+            rest, _ = p.communicate(timeout=max(1.0, c["timeout"] - (time.time() - t0)))
+            out += rest
+            status = p.returncode
+        except subprocess.TimeoutExpired:
+            why = "timed out waiting for QEMU to exit"
+    if p.poll() is None:
+        p.kill()
+        out += p.communicate()[0]
+    dt = time.time() - t0
+    text = out.decode("utf-8", "replace")
+    with open(log_path(build, c["name"]), "w") as f:
+        f.write("$ " + line + "\n" + text)
+    if why:
+        return False, why, dt
+    if status != c["status"]:
+        return False, f"exit status {status}, expected {c['status']}", dt
+    for pat in c["expect"]:
+        if not re.search(pat, text):
+            return False, f"output lacks /{pat}/", dt
+    return True, "", dt
 
 
 def run_uboot(build, c):
@@ -437,6 +546,8 @@ def main():
             return run_uboot(a.build, c)
         if c["kind"] == "user-run":
             return run_user_example(a.build, c)
+        if c["kind"] == "shell":
+            return run_shell(a.build, c)
         return run_qemu(a.build, c)
 
     def finish(c, f):

@@ -14,9 +14,15 @@
 // as a packet (zx_object_wait_async), and init prints "init: NAME exited with
 // N" as each ends (with the leak check when one program ran), then exits with
 // the first nonzero N, else 0 (the kernel then powers off with it as the status).
-// Without init.run=, it prints a banner and the archive's file list, and
-// exits 0. Exit codes of its own: 1 bad archive or missing handle,
+// Without init.run=, it prints a banner and offers the interactive shell of
+// shell.c on the console (which starts the console driver, consoled); where
+// there is no console input (no console resource, or no consoled in the
+// archive) it prints the archive's file list and exits 0 as before.
+// Exit codes of its own: 1 bad archive or missing handle,
 // 126 NAME could not be started, 127 NAME is not in the archive.
+//
+// init.c is the launcher and the event loop; shell.c uses its start/finish
+// (init.h).
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,10 +34,13 @@
 #include <zircon/syscalls/port.h>
 #include <zircon/syscalls/resource.h>
 #include <zxrv/bootstrap.h>
+#include <zxrv/console.h>
 #include <zxrv/cpio.h>
 #include <zxrv/kstats.h>
 #include <zxrv/elf.h>
 #include <zxrv/launch.h>
+
+#include "init.h"
 
 #define RUN_PREFIX "init.run="
 
@@ -39,7 +48,7 @@ static zx_status_t vmo_reader(void *ctx, uint64_t offset, void *buf, size_t len)
     return zx_vmo_read(*(zx_handle_t *)ctx, buf, offset, len);
 }
 
-static int list_archive(zx_handle_t bootfs, uint64_t size) {
+int init_list_archive(zx_handle_t bootfs, uint64_t size) {
     zxrv_cpio_t c;
     zxrv_cpio_entry_t e;
     const char *why = "";
@@ -60,14 +69,14 @@ static int list_archive(zx_handle_t bootfs, uint64_t size) {
 }
 
 // Reads the file into memory and checks it is a program we can load.
-static int read_program(zx_handle_t bootfs, uint64_t size, const char *name, void **out_buf,
-                        size_t *out_len) {
+int init_read_program(zx_handle_t bootfs, uint64_t size, const char *name, bool list_missing, void **out_buf,
+                      size_t *out_len) {
     zxrv_cpio_entry_t e;
     const char *why = "";
     zx_status_t st = zxrv_cpio_find(vmo_reader, &bootfs, size, name, &e, &why);
     if (st == ZX_ERR_NOT_FOUND) {
         printf("init: %s: not in the boot archive\n", name);
-        (void)list_archive(bootfs, size);
+        if (list_missing) (void)init_list_archive(bootfs, size);
         return 127;
     }
     if (st != ZX_OK) {
@@ -110,6 +119,8 @@ static int read_program(zx_handle_t bootfs, uint64_t size, const char *name, voi
 // (hex base and size). Its name is "COMPAT/SHIFT/WIDTH" so that a driver
 // (user/uartdrv) knows how to talk to it. ZX_HANDLE_INVALID if unavailable.
 static zx_handle_t console_rsrc = ZX_HANDLE_INVALID;
+
+zx_handle_t init_console_resource(void) { return console_rsrc; }
 
 static void make_console_resource(zx_handle_t root, int argc, char **argv) {
     static const char prefix[] = "zxrv.console=";
@@ -178,23 +189,18 @@ static void warm_up(void) {
     warm_stack();
 }
 
-// A program init started and is waiting for (its index is the port key).
-struct child {
-    const char *name;
-    zx_handle_t proc;
-    zxrv_kernel_stats_t before;  // for the leak check (one program only)
-    bool stats;
-};
-
 #define MAX_CHILDREN 8
 
-// Start one program and ask for a packet on `port` (key `key`) when it terminates.
-static int start(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64_t size, int argc, char **argv,
-                 zx_handle_t port, uint64_t key, struct child *c) {
+// Start one program and ask for a packet on `port` (key `key`) when it
+// terminates. With a console connection, the program also gets a new
+// connection to the console driver as its stdin, PA_HND(PA_FD, 0) (made after
+// the leak check's first count, so that it is accounted to the program).
+int init_start(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint64_t size, int argc, char **argv,
+               zx_handle_t console, zx_handle_t port, uint64_t key, struct init_child *c) {
     const char *name = argv[0];
     void *elf = NULL;
     size_t elf_len = 0;
-    int rc = read_program(bootfs, size, name, &elf, &elf_len);
+    int rc = init_read_program(bootfs, size, name, true, &elf, &elf_len);
     if (rc != 0)
         return rc;
 
@@ -203,11 +209,22 @@ static int start(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint
     c->name = name;
     c->stats = zx_object_get_info(resource, ZXRV_INFO_KERNEL_STATS, &c->before, sizeof c->before, NULL, NULL) == ZX_OK;
 
-    zx_handle_t handles[4];
-    uint32_t tags[4], n = 0;
+    zx_handle_t handles[5];
+    uint32_t tags[5], n = 0;
     if (dup_handles(job, resource, bootfs, handles, tags, &n) != 0) {
         free(elf);
         return 1;
+    }
+    if (console != ZX_HANDLE_INVALID) {
+        zx_status_t st = zxrv_console_clone(console, &handles[n]);
+        if (st != ZX_OK) {
+            printf("init: %s: no console connection for its stdin: %s\n", name, zx_status_get_string(st));
+            for (uint32_t j = 0; j < n; j++)
+                (void)zx_handle_close(handles[j]);
+            free(elf);
+            return 1;
+        }
+        tags[n++] = PA_HND(PA_FD, 0);
     }
     c->proc = ZX_HANDLE_INVALID;
     zx_status_t st = zxrv_launch(job, name, elf, elf_len, argc, (const char *const *)argv, tags,
@@ -229,7 +246,7 @@ static int start(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, uint
 
 // The program of `c` terminated: report its exit (and, when it ran alone, what
 // it left behind). Returns its return code, or 1 when that cannot be read.
-static int finish(zx_handle_t resource, struct child *c, bool leak_check) {
+int init_finish(zx_handle_t resource, struct init_child *c, bool leak_check) {
     const char *name = c->name;
     zx_info_process_t info;
     memset(&info, 0, sizeof info);
@@ -287,10 +304,11 @@ static int run_all(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, ui
         printf("init: zx_port_create failed: %s\n", zx_status_get_string(st));
         return 1;
     }
-    struct child children[MAX_CHILDREN];
+    struct init_child children[MAX_CHILDREN];
     int running = 0, rc = 0;
     for (int i = 0; i < nprog; i++) {
-        int r = start(job, resource, bootfs, size, argcs[i], argvs[i], port, (uint64_t)i, &children[i]);
+        int r = init_start(job, resource, bootfs, size, argcs[i], argvs[i], ZX_HANDLE_INVALID, port, (uint64_t)i,
+                           &children[i]);
         if (r != 0) {
             children[i].proc = ZX_HANDLE_INVALID;
             if (!rc) rc = r;
@@ -314,7 +332,7 @@ static int run_all(zx_handle_t job, zx_handle_t resource, zx_handle_t bootfs, ui
             printf("init: unexpected packet (type %" PRIu32 ", key %" PRIu64 ")\n", pkt.type, pkt.key);
             continue;
         }
-        int r = finish(resource, &children[pkt.key], leak_check);
+        int r = init_finish(resource, &children[pkt.key], leak_check);
         if (r != 0 && !rc) rc = r;
         running--;
     }
@@ -354,7 +372,7 @@ int main(int argc, char **argv) {
     }
 
     if (run_at < 0)
-        return list_archive(bootfs, size);
+        return shell_main(job, resource, bootfs, size, argc, argv);
 
     // One program per init.run=NAME word; its argv is NAME and the words up
     // to the next init.run= word.
