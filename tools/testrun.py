@@ -573,7 +573,7 @@ def main():
         print("conformance: family                      passed  failed")
         for _, label, ok, bad in fams:
             print(f"conformance: {label:<30} {ok:>6}  {bad:>6}")
-    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-call-smp1", "qemu-user-bench-call-smp2", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup"):
+    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-dma", "qemu-user-bench-call-smp1", "qemu-user-bench-call-smp2", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup"):
         path = log_path(a.build, b)
         if b in ran and os.path.exists(path):
             for line in open(path, errors="replace"):
@@ -585,6 +585,12 @@ def main():
             for line in open(path, errors="replace"):
                 if re.match(r"smp-stress: \d+ harts", line):
                     print(f"stress: {b[len('qemu-smp-stress-'):]}: {line.rstrip()[len('smp-stress: '):]}")
+    for b in sorted(n for n in ran if n.startswith("qemu-dma-stress-")):
+        path = log_path(a.build, b)
+        if os.path.exists(path):
+            for line in open(path, errors="replace"):
+                if re.match(r"dma-stress: \d+ harts", line):
+                    print(f"stress: dma {b[len('qemu-dma-stress-'):]}: {line.rstrip()[len('dma-stress: '):]}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
