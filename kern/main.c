@@ -22,6 +22,8 @@
 #include "kern/timer.h"
 #include "kern/trap.h"
 #include "kern/userboot.h"
+#include "platform/devices.h"
+#include "platform/plic.h"
 #include "mm/aspace.h"
 #include "mm/kaspace.h"
 #include "mm/page_alloc.h"
@@ -155,9 +157,16 @@ static void print_banner(void) {
     kprintf("mmio resource map (%u ranges%s):\n", dt.n_mmio, dt.truncated ? ", TRUNCATED" : "");
     for (unsigned i = 0; i < dt.n_mmio; i++) {
         const struct dt_mmio *m = &dt.mmio[i];
-        kprintf("  [%p, %p) %-28s %s%s\n", (void *)m->base, (void *)(m->base + m->size), m->path,
-                m->compatible, (m->flags & DT_MMIO_INTC) ? " [intc]" : "");
+        char irqs[48] = "";
+        unsigned n = 0;
+        for (unsigned k = 0; k < m->n_irqs && n < sizeof(irqs); k++)
+            n += (unsigned)ksnprintf(irqs + n, sizeof(irqs) - n, "%s%u", k ? "," : " irq ", m->irqs[k]);
+        kprintf("  [%p, %p) %-28s %s%s%s\n", (void *)m->base, (void *)(m->base + m->size), m->path,
+                m->compatible, (m->flags & DT_MMIO_INTC) ? " [intc]" : "", irqs);
     }
+    char plic[128];
+    plic_describe(plic, sizeof(plic));
+    kprintf("interrupts: %s\n", plic);
     kprintf("free pages: %lu (%lu MiB); blocks by order:", buddy_free_pages(b), buddy_free_pages(b) >> 8);
     for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++) kprintf(" %u:%lu", o, buddy_free_blocks(b, o));
     kprintf("\n");
@@ -199,6 +208,8 @@ static void kmain_on_kstack(void) {
     csr_write_scounteren(0x7);  // user mode may read cycle, time and instret
     sched_init_hart();
     csr_set_sie(SIE_SSIE);  // IPIs
+    plic_init(&dt);
+    plic_hart_init();  // device interrupts (sie.SEIE)
     smp_start_harts(&dt);
     // ASIDs: the narrowest width of the harts online, or fewer (asid.bits).
     // No address space exists yet.
@@ -224,7 +235,8 @@ static void kmain_on_kstack(void) {
     }
     irq_disable();  // the kernel runs with interrupts off outside the idle loop
     handle_gone_hook = object_handle_gone;  // closing a handle cancels its waits
-    resource_init_from_dt(&dt);  // the root filter: what MMIO resources may grant
+    resource_init_from_dt(&dt);  // the root filter: what MMIO and IRQ resources may grant
+    devices_init(&dt);           // ZXRV_INFO_DEVICES
     if (dt.initrd_end > dt.initrd_start) {
         userboot_start(&dt, dt.bootargs);
     } else {

@@ -305,6 +305,7 @@ int selftest_run(const struct dt_info *dt) {
     run_case("deliberate trap recovered", test_trap_recovery, dt);
     run_case("kernel heap", test_kheap, dt);
     run_case("timer ticks", test_timer, dt);
+    run_case("PLIC: claim, mask, route (console UART)", selftest_plic, dt);
     kprintf("sizes: struct process %lu, vmar %lu, aspace %lu, thread object %lu, kernel thread %lu (+ %lu-byte stack),"
             " handle slot 16, vmo %lu, channel %lu bytes\n",
             (unsigned long)sizeof(struct process), (unsigned long)sizeof(struct vmar), (unsigned long)sizeof(struct aspace),

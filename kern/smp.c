@@ -21,6 +21,7 @@
 #include "mm/aspace.h"
 #include "mm/kaspace.h"
 #include "platform/board.h"
+#include "platform/plic.h"
 
 extern char secondary_entry[];
 extern char __kernel_start[];
@@ -62,6 +63,7 @@ __attribute__((noreturn)) void smp_secondary_main(struct hart *h) {
     csr_write_scounteren(0x7);  // user mode may read cycle, time and instret
     sched_init_hart();
     csr_set_sie(SIE_SSIE);
+    plic_hart_init();
     __atomic_fetch_or(&online_mask, 1ull << h->index, __ATOMIC_RELEASE);
     __atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
     sched_run_idle();

@@ -24,6 +24,7 @@
 #include "kern/thread.h"
 #include "obj/process.h"
 #include "obj/vmar.h"
+#include "platform/plic.h"
 #include "sys/syscall.h"
 
 extern char trap_entry[];
@@ -147,6 +148,9 @@ void trap_handle(struct trap_frame *tf) {
             break;
         case IRQ_S_SOFT:
             smp_handle_ipi();
+            break;
+        case IRQ_S_EXT:
+            plic_handle_irq();
             break;
         default:
             panic_trap(tf, "unexpected interrupt");

@@ -74,6 +74,38 @@ static void free_packets(struct port_packet *k) {
     }
 }
 
+// ---- interrupt packets ----
+
+bool port_queue_interrupt_locked(struct port *p, struct port_packet *pp, zx_time_t timestamp) {
+    if (pp->queued) return false;
+    pp->queued = true;
+    pp->next = 0;
+    pp->pkt.type = ZX_PKT_TYPE_INTERRUPT;
+    pp->pkt.status = ZX_OK;
+    pp->pkt.interrupt.timestamp = timestamp;
+    if (p->itail)
+        p->itail->next = pp;
+    else
+        p->ihead = pp;
+    p->itail = pp;
+    wait_queue_wake_one_locked(&p->waiters, ZX_OK);
+    return true;
+}
+
+bool port_remove_interrupt_locked(struct port *p, struct port_packet *pp) {
+    if (!pp->queued) return false;
+    struct port_packet **q = &p->ihead, *last = 0;
+    while (*q && *q != pp) {
+        last = *q;
+        q = &(*q)->next;
+    }
+    if (*q) *q = pp->next;
+    if (p->itail == pp) p->itail = last;
+    pp->next = 0;
+    pp->queued = false;
+    return true;
+}
+
 // ---- observers ----
 
 static void observer_match(struct signal_observer *ob, zx_signals_t now, struct signal_observer **reap) {
@@ -197,6 +229,16 @@ zx_status_t port_queue_user(struct port *p, const zx_port_packet_t *pkt) {
 zx_status_t port_wait(struct port *p, zx_time_t deadline, zx_port_packet_t *out) {
     for (;;) {
         uint64_t f = sched_lock_irqsave();
+        struct port_packet *i = p->ihead;
+        if (i) {  // interrupt packets first; the interrupt object owns them
+            p->ihead = i->next;
+            if (!p->ihead) p->itail = 0;
+            i->next = 0;
+            i->queued = false;
+            *out = i->pkt;
+            sched_unlock_irqrestore(f);
+            return ZX_OK;
+        }
         struct port_packet *k = p->head;
         if (k) {
             p->head = k->next;

@@ -39,7 +39,9 @@ struct port_packet {
     struct port_packet *next;
     zx_port_packet_t pkt;
     bool user;  // a heap block of its own; else inside a port_observer, whose
-                // ob.table/ob.handle name the wait_async handle (zx_port_cancel)
+                // ob.table/ob.handle name the wait_async handle (zx_port_cancel),
+                // or inside an interrupt object (on the port's interrupt queue)
+    bool queued;  // interrupt packets: on port->ihead's list now
 };
 
 struct port_observer {
@@ -55,6 +57,9 @@ struct port {
     uint32_t options;
     bool dead;                 // the last handle is gone
     struct port_packet *head, *tail;
+    // Interrupt packets (ZX_PKT_TYPE_INTERRUPT), served before the others
+    // as in Zircon: one per bound interrupt object, which owns it.
+    struct port_packet *ihead, *itail;
     uint32_t user_packets;     // queued user packets
     uint32_t observers;        // armed or queued observers
     struct port_observer *armed;
@@ -78,4 +83,13 @@ zx_status_t port_cancel(struct port *p, struct object *o, const struct handle_ta
                         uint64_t key);
 // zx_port_cancel_key: every wait and packet of the port with `key`.
 zx_status_t port_cancel_key(struct port *p, uint64_t key);
+
+// Interrupt packets (obj/interrupt.c), scheduler lock held. Queue `pp` (an
+// interrupt object's own packet) with `timestamp`; false if it is queued
+// already. Remove it; true if it was queued.
+bool port_queue_interrupt_locked(struct port *p, struct port_packet *pp, zx_time_t timestamp);
+bool port_remove_interrupt_locked(struct port *p, struct port_packet *pp);
+static inline bool port_can_bind_interrupt(const struct port *p) {
+    return (p->options & ZX_PORT_BIND_TO_INTERRUPT) != 0;
+}
 #endif

@@ -16,8 +16,8 @@
 //    ZX_ERR_NOT_FOUND too (Zircon's explicit check). Zircon's core-tests
 //    ExclusiveShared and SharedExclusive both expect ZX_ERR_NOT_FOUND.
 //    An exclusive region is released when its resource is destroyed.
-//  - MMIO and SYSTEM children exist in this kernel: another valid kind (IRQ,
-//    IOPORT, SMC) passes steps 1-5 like in Zircon (so an MMIO parent asked
+//  - MMIO, IRQ and SYSTEM children exist in this kernel: another valid kind
+//    (IOPORT, SMC) passes steps 1-5 like in Zircon (so an MMIO parent asked
 //    for an IRQ child still says ACCESS_DENIED, as the core-tests InvalidArgs
 //    and CreateResourceSlice expect) and is then refused with
 //    ZX_ERR_NOT_SUPPORTED where Zircon would consult that kind's allocator.
@@ -91,6 +91,22 @@ static bool clip_span(uint64_t base, uint64_t size, struct rsrc_span *out) {
     return true;
 }
 
+// IRQ numbers: the PLIC's sources 1..irq_count, minus the lines of
+// interrupt controllers (a cascaded controller's own interrupt is the
+// kernel's business). Timer and software interrupts are local to each hart
+// and have no number here at all.
+#define RSRC_MAX_IRQ_DENY 32
+static uint64_t irq_count;
+static uint32_t irq_deny[RSRC_MAX_IRQ_DENY];
+static unsigned n_irq_deny;
+
+static bool irq_allowed(uint64_t base, uint64_t size) {
+    if (size == 0 || base < 1 || base > irq_count || size > irq_count - base + 1) return false;
+    for (unsigned i = 0; i < n_irq_deny; i++)
+        if (irq_deny[i] >= base && irq_deny[i] - base < size) return false;
+    return true;
+}
+
 static void add_deny(uint64_t base, uint64_t size) {
     struct rsrc_span s;
     if (n_deny < RSRC_MAX_DENY && clip_span(base, size, &s)) deny[n_deny++] = s;
@@ -99,12 +115,17 @@ static void add_deny(uint64_t base, uint64_t size) {
 void resource_init_from_dt(const struct dt_info *dt) {
     n_allowed = 0;
     n_deny = 0;
+    irq_count = 0;
+    n_irq_deny = 0;
     if (!dt) return;
+    irq_count = dt->plic.present ? dt->plic.ndev : 0;
     unsigned n = dt->n_mmio < DT_MAX_MMIO ? dt->n_mmio : DT_MAX_MMIO;
     for (unsigned i = 0; i < n; i++) {
         const struct dt_mmio *m = &dt->mmio[i];
         if (m->flags & DT_MMIO_INTC) {
             add_deny(m->base, m->size);
+            for (unsigned k = 0; k < m->n_irqs && k < DT_MAX_IRQS; k++)
+                if (n_irq_deny < RSRC_MAX_IRQ_DENY) irq_deny[n_irq_deny++] = m->irqs[k];
             continue;
         }
         struct rsrc_span s;
@@ -249,10 +270,11 @@ static bool span_contains(const struct resource *r, uint64_t base, uint64_t size
 
 zx_status_t resource_validate_ranged(struct resource *r, uint32_t kind, uint64_t base, uint64_t size) {
     if (r->kind == ZX_RSRC_KIND_ROOT || is_ranged_root(r, kind)) {
-        // The root filter covers MMIO only (as Zircon's); an empty range
-        // touches nothing the filter denies.
-        if (kind != ZX_RSRC_KIND_MMIO || size == 0) return ZX_OK;
-        return resource_root_allows(base, size) ? ZX_OK : ZX_ERR_ACCESS_DENIED;
+        // The root filter covers MMIO (as Zircon's) and IRQ numbers (only
+        // the PLIC's device sources); an empty range touches nothing denied.
+        if (size == 0 || (kind != ZX_RSRC_KIND_MMIO && kind != ZX_RSRC_KIND_IRQ)) return ZX_OK;
+        bool ok = kind == ZX_RSRC_KIND_MMIO ? resource_root_allows(base, size) : irq_allowed(base, size);
+        return ok ? ZX_OK : ZX_ERR_ACCESS_DENIED;
     }
     if (r->kind != kind) return ZX_ERR_WRONG_TYPE;
     return span_contains(r, base, size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
@@ -285,11 +307,15 @@ zx_status_t resource_create(struct resource *parent, uint32_t options, uint64_t 
     if (resource_validate_ranged(parent, kind, base, size) != ZX_OK) return ZX_ERR_ACCESS_DENIED;
     // Step 5: only a root (or ranged root) hands out or stands for exclusive ranges.
     if (!is_root_like(parent) && ((parent->flags | flags) & ZX_RSRC_FLAG_EXCLUSIVE)) return ZX_ERR_INVALID_ARGS;
-    // Step 7 (ResourceDispatcher::Create): only MMIO and SYSTEM have an
-    // allocator here; SYSTEM's holds [0, ZX_RSRC_SYSTEM_COUNT).
-    if (kind != ZX_RSRC_KIND_MMIO && kind != ZX_RSRC_KIND_SYSTEM) return ZX_ERR_NOT_SUPPORTED;
+    // Step 7 (ResourceDispatcher::Create): MMIO, IRQ and SYSTEM have an
+    // allocator here; SYSTEM's holds [0, ZX_RSRC_SYSTEM_COUNT), IRQ's the
+    // PLIC's sources 1..ndev.
+    if (kind != ZX_RSRC_KIND_MMIO && kind != ZX_RSRC_KIND_SYSTEM && kind != ZX_RSRC_KIND_IRQ)
+        return ZX_ERR_NOT_SUPPORTED;
     if (size == 0) return ZX_ERR_INVALID_ARGS;
     if (kind == ZX_RSRC_KIND_SYSTEM && (base >= ZX_RSRC_SYSTEM_COUNT || size > ZX_RSRC_SYSTEM_COUNT - base))
+        return ZX_ERR_NOT_FOUND;
+    if (kind == ZX_RSRC_KIND_IRQ && (base < 1 || base > irq_count || size > irq_count - base + 1))
         return ZX_ERR_NOT_FOUND;
     bool exclusive = (flags & ZX_RSRC_FLAG_EXCLUSIVE) != 0;
 

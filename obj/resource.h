@@ -83,7 +83,8 @@ bool resource_root_allows(uint64_t base, uint64_t size);
 //     fails for any reason                                 ZX_ERR_ACCESS_DENIED
 //   parent not root/ranged root and EXCLUSIVE on the
 //     parent or in the request                             ZX_ERR_INVALID_ARGS
-//   kind is valid but neither MMIO nor SYSTEM (IRQ/IOPORT/SMC) ZX_ERR_NOT_SUPPORTED
+//   kind is valid but neither MMIO, IRQ nor SYSTEM (IOPORT/SMC) ZX_ERR_NOT_SUPPORTED
+//   IRQ range not inside the PLIC's sources [1, ndev]         ZX_ERR_NOT_FOUND
 //   size == 0 (Zircon's region allocator)                  ZX_ERR_INVALID_ARGS
 //   SYSTEM range not inside [0, ZX_RSRC_SYSTEM_COUNT)      ZX_ERR_NOT_FOUND
 //   shared request intersects a live EXCLUSIVE resource    ZX_ERR_NOT_FOUND

@@ -36,6 +36,12 @@ void signal_reap(struct signal_observer *reap) {
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set) {
     struct signal_observer *reap = 0;
     uint64_t f = sched_lock_irqsave();
+    object_signal_locked(o, clear, set, &reap);
+    sched_unlock_irqrestore(f);
+    signal_reap(reap);
+}
+
+void object_signal_locked(struct object *o, zx_signals_t clear, zx_signals_t set, struct signal_observer **reap) {
     zx_signals_t old = o->signals;
     zx_signals_t now = (old & ~clear) | set;
     o->signals = now;
@@ -45,13 +51,11 @@ void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set) {
             struct signal_observer *next = ob->next;
             if (fires(ob, old, now)) {
                 unlink_locked(ob);
-                ob->on_match(ob, now, &reap);
+                ob->on_match(ob, now, reap);
             }
             ob = next;
         }
     }
-    sched_unlock_irqrestore(f);
-    signal_reap(reap);
 }
 
 void signal_observer_add_locked(struct object *o, struct signal_observer *ob) {

@@ -47,6 +47,10 @@ struct signal_observer {
 // Clear then set signal bits; observers whose condition now holds fire.
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
 
+// The same with the scheduler lock held; what the fired observers leave to
+// free goes on *reap (signal_reap it once the lock is dropped).
+void object_signal_locked(struct object *o, zx_signals_t clear, zx_signals_t set, struct signal_observer **reap);
+
 // Whether zx_object_wait_* can be used on objects of this kind (Zircon's
 // is_waitable: the type's default rights include ZX_RIGHT_WAIT).
 bool object_is_waitable(const struct object *o);

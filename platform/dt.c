@@ -64,11 +64,17 @@
 #define DT_NONE UINT32_MAX  // "no such node" (node offsets are 4-aligned)
 #define DT_MAX_CELLS 4u
 
+#define DT_MAX_PHANDLES 128  // the phandle table of one parse; past it lookups walk the tree
+#define DT_MAX_SPECIFIERS 64  // interrupt specifiers read per property
+
 struct dt_ctx {
     const struct fdt *f;
     struct dt_info *out;
     uint32_t cpus, resmem, console;  // nodes, or DT_NONE
     bool have_timebase, have_poweroff;
+    uint32_t phandle[DT_MAX_PHANDLES], phandle_node[DT_MAX_PHANDLES];
+    unsigned n_phandles;
+    bool phandles_full;
 };
 
 typedef void (*dt_range_sink)(struct dt_ctx *c, uint64_t base, uint64_t size, const char *name, bool ram);
@@ -318,8 +324,20 @@ static void dt_add_range(struct dt_ctx *c, uint64_t base, uint64_t size, const c
 // --- the MMIO map ------------------------------------------------------------
 
 // Add [base, end) to the sorted map, merging it with the entries it overlaps.
+struct dt_irqs {
+    uint32_t n, irq[DT_MAX_IRQS], mode[DT_MAX_IRQS];
+};
+
+static void dt_set_irqs(struct dt_mmio *m, const struct dt_irqs *q) {
+    m->n_irqs = q->n;
+    for (uint32_t i = 0; i < DT_MAX_IRQS; i++) {
+        m->irqs[i] = i < q->n ? q->irq[i] : 0;
+        m->irq_modes[i] = i < q->n ? q->mode[i] : 0;
+    }
+}
+
 static void dt_mmio_insert(struct dt_info *o, uint64_t base, uint64_t end, uint32_t flags, const char *path,
-                           const char *compat) {
+                           const char *compat, const struct dt_irqs *q) {
     struct dt_mmio *m = o->mmio;
     unsigned n = o->n_mmio, lo = 0, hi;
     while (lo < n && m[lo].base + m[lo].size <= base) lo++;  // wholly below
@@ -335,6 +353,7 @@ static void dt_mmio_insert(struct dt_info *o, uint64_t base, uint64_t end, uint3
         m[lo].flags = flags;
         str_copy(m[lo].path, path, sizeof(m[lo].path));
         str_copy(m[lo].compatible, compat, sizeof(m[lo].compatible));
+        dt_set_irqs(&m[lo], q);
         o->n_mmio = n + 1;
         return;
     }
@@ -342,6 +361,7 @@ static void dt_mmio_insert(struct dt_info *o, uint64_t base, uint64_t end, uint3
     if (base < m[lo].base) {  // the new node has the lowest base: it names the entry
         str_copy(m[lo].path, path, sizeof(m[lo].path));
         str_copy(m[lo].compatible, compat, sizeof(m[lo].compatible));
+        dt_set_irqs(&m[lo], q);
         m[lo].base = base;
     }
     for (unsigned i = lo + 1; i < hi; i++) flags |= m[i].flags;
@@ -400,6 +420,163 @@ static bool dt_is_intc(const struct fdt *f, uint32_t node) {
     return dt_compatible(f, node, "riscv,aclint-", true);
 }
 
+// --- interrupts ---------------------------------------------------------------
+
+static bool dt_is_plic(const struct fdt *f, uint32_t node) {
+    return dt_compatible(f, node, "riscv,plic0", false) || dt_compatible(f, node, "sifive,plic-1.0.0", false);
+}
+
+static bool dt_node_phandle(const struct fdt *f, uint32_t node, uint32_t *ph) {
+    const uint8_t *v;
+    uint32_t len;
+    if (!(dt_prop(f, node, "phandle", &v, &len) || dt_prop(f, node, "linux,phandle", &v, &len)) || len != 4)
+        return false;
+    *ph = fdt_be32(v);
+    return true;
+}
+
+// One walk that notes every node's phandle (the first DT_MAX_PHANDLES).
+static void dt_index_phandles(struct dt_ctx *c) {
+    uint32_t node = c->f->root, depth = 0, ph;
+    do {
+        if (!dt_node_phandle(c->f, node, &ph)) continue;
+        if (c->n_phandles == DT_MAX_PHANDLES) {
+            c->phandles_full = true;
+            return;
+        }
+        c->phandle[c->n_phandles] = ph;
+        c->phandle_node[c->n_phandles++] = node;
+    } while (fdt_next_node(c->f, &node, &depth) == ZX_OK);
+}
+
+// The node whose `phandle` (or `linux,phandle`) is ph (the first such).
+static uint32_t dt_by_phandle(struct dt_ctx *c, uint32_t ph) {
+    if (ph == 0 || ph == UINT32_MAX) return DT_NONE;
+    for (unsigned i = 0; i < c->n_phandles; i++)
+        if (c->phandle[i] == ph) return c->phandle_node[i];
+    if (!c->phandles_full) return DT_NONE;
+    uint32_t node = c->f->root, depth = 0, v;
+    do {
+        if (dt_node_phandle(c->f, node, &v) && v == ph) return node;
+    } while (fdt_next_node(c->f, &node, &depth) == ZX_OK);
+    return DT_NONE;
+}
+
+// #interrupt-cells of a controller node: 1..4, else 0 (unusable).
+static uint32_t dt_irq_cells(const struct fdt *f, uint32_t node) {
+    const uint8_t *v;
+    uint32_t len;
+    if (!dt_prop(f, node, "#interrupt-cells", &v, &len) || len != 4) return 0;
+    uint32_t n = fdt_be32(v);
+    return n >= 1 && n <= DT_MAX_CELLS ? n : 0;
+}
+
+// ZX_INTERRUPT_MODE_* (values of <zircon/types.h>) from a specifier's flags
+// cell, read as Linux's IRQ_TYPE_* (dt-bindings/interrupt-controller/irq.h).
+static uint32_t dt_irq_mode(uint32_t cells, const uint8_t *spec) {
+    if (cells < 2) return 4u << 1;  // level high: the PLIC's gateways
+    switch (fdt_be32(spec + 4) & 0xf) {
+    case 1: return 2u << 1;  // edge rising: EDGE_HIGH
+    case 2: return 1u << 1;  // edge falling: EDGE_LOW
+    case 3: return 5u << 1;  // both edges
+    case 4: return 4u << 1;  // level high
+    case 8: return 3u << 1;  // level low
+    default: return 0;       // MODE_DEFAULT
+    }
+}
+
+static void dt_irq_add(const struct fdt *f, uint32_t ctrl, const uint8_t *spec, uint32_t cells, struct dt_irqs *q) {
+    if (!dt_is_plic(f, ctrl) || q->n == DT_MAX_IRQS) return;
+    uint32_t irq = fdt_be32(spec);
+    if (irq == 0) return;  // source 0 does not exist on a PLIC
+    q->irq[q->n] = irq;
+    q->mode[q->n++] = dt_irq_mode(cells, spec);
+}
+
+// The interrupts of anc[depth]: `interrupts-extended`, else `interrupts`
+// with the nearest `interrupt-parent` (the node's own first).
+static void dt_read_irqs(struct dt_ctx *c, const uint32_t *anc, uint32_t depth, struct dt_irqs *q) {
+    const struct fdt *f = c->f;
+    const uint8_t *v;
+    uint32_t len, node = anc[depth];
+    q->n = 0;
+    if (dt_prop(f, node, "interrupts-extended", &v, &len)) {
+        for (uint32_t o = 0, k = 0; len - o >= 8 && k < DT_MAX_SPECIFIERS; k++) {
+            uint32_t ctrl = dt_by_phandle(c, fdt_be32(v + o)), cells;
+            if (ctrl == DT_NONE || (cells = dt_irq_cells(f, ctrl)) == 0) return;  // cannot find the next entry
+            o += 4;
+            if (len - o < 4 * cells) return;
+            dt_irq_add(f, ctrl, v + o, cells, q);
+            o += 4 * cells;
+        }
+        return;
+    }
+    if (!dt_prop(f, node, "interrupts", &v, &len)) return;
+    uint32_t ctrl = DT_NONE;
+    for (uint32_t k = depth + 1; k-- > 0;) {
+        const uint8_t *p;
+        uint32_t plen;
+        if (dt_prop(f, anc[k], "interrupt-parent", &p, &plen)) {
+            if (plen == 4) ctrl = dt_by_phandle(c, fdt_be32(p));
+            break;
+        }
+    }
+    uint32_t cells;
+    if (ctrl == DT_NONE || (cells = dt_irq_cells(f, ctrl)) == 0) return;
+    for (uint32_t o = 0, k = 0; len - o >= 4 * cells && k < DT_MAX_SPECIFIERS; o += 4 * cells, k++)
+        dt_irq_add(f, ctrl, v + o, cells, q);
+}
+
+// The cpu node (a child of /cpus) that holds controller node `intc`.
+static uint32_t dt_cpu_of_intc(const struct fdt *f, uint32_t cpus, uint32_t intc) {
+    uint32_t cpu, ch;
+    zx_status_t st, st2;
+    if (cpus == DT_NONE) return DT_NONE;
+    for (st = fdt_first_child(f, cpus, &cpu); st == ZX_OK; st = fdt_next_sibling(f, cpu, &cpu))
+        for (st2 = fdt_first_child(f, cpu, &ch); st2 == ZX_OK; st2 = fdt_next_sibling(f, ch, &ch))
+            if (ch == intc) return cpu;
+    return DT_NONE;
+}
+
+// The first available PLIC: its registers, sources and supervisor contexts.
+static void dt_fill_plic(struct dt_ctx *c, const uint32_t *anc, uint32_t depth) {
+    const struct fdt *f = c->f;
+    struct dt_plic *p = &c->out->plic;
+    uint32_t node = anc[depth], len;
+    const uint8_t *v;
+    if (!dt_first_reg(f, anc, depth, &p->base, &p->size)) return;
+    p->ndev = dt_u32(f, node, "riscv,ndev", 0);
+    if (p->ndev > 1023) p->ndev = 1023;  // the PLIC has at most 1023 sources
+    dt_path(f, anc, depth, p->path, sizeof(p->path));
+    if (dt_prop(f, node, "interrupts-extended", &v, &len)) {
+        for (uint32_t o = 0, ctx = 0; len - o >= 8 && ctx < 2 * DT_MAX_SPECIFIERS; ctx++) {
+            uint32_t intc = dt_by_phandle(c, fdt_be32(v + o)), cells;
+            if (intc == DT_NONE || (cells = dt_irq_cells(f, intc)) == 0) break;
+            o += 4;
+            if (len - o < 4 * cells) break;
+            uint32_t cause = fdt_be32(v + o);
+            o += 4 * cells;
+            p->n_contexts = ctx + 1;
+            // The hart: the cpu node that is the controller's parent.
+            uint32_t cpu = dt_cpu_of_intc(f, c->cpus, intc), ac;
+            const uint8_t *r;
+            uint32_t rlen;
+            uint64_t hartid;
+            if (cause != 9 || cpu == DT_NONE || !dt_str_is(f, cpu, "device_type", "cpu") ||
+                !dt_addr_cells(f, c->cpus, &ac) || !dt_prop(f, cpu, "reg", &r, &rlen) ||
+                rlen < 4 * ac || !dt_num(r, ac, &hartid) || hartid > UINT32_MAX)
+                continue;
+            if (p->n_scontexts == DT_MAX_CPUS) {
+                c->out->truncated = true;
+                continue;
+            }
+            p->scontexts[p->n_scontexts].hartid = (uint32_t)hartid;
+            p->scontexts[p->n_scontexts++].index = ctx;
+        }
+    }
+    p->present = true;
+}
+
 static void dt_add_mmio(struct dt_ctx *c, const uint32_t *anc, uint32_t depth) {
     const struct fdt *f = c->f;
     uint32_t node = anc[depth], len, ac, sc;
@@ -411,13 +588,16 @@ static void dt_add_mmio(struct dt_ctx *c, const uint32_t *anc, uint32_t depth) {
     dt_path(f, anc, depth, path, sizeof(path));
     const char *compat = dt_str(f, node, "compatible");
     uint32_t flags = dt_is_intc(f, node) ? DT_MMIO_INTC : 0;
+    struct dt_irqs q;
+    dt_read_irqs(c, anc, depth, &q);
+    if (!c->out->plic.present && dt_is_plic(f, node)) dt_fill_plic(c, anc, depth);
     uint32_t esz = 4 * (ac + sc);
     for (uint32_t o = 0; len - o >= esz; o += esz) {
         uint64_t b, s;
         if (!dt_num(r + o, ac, &b) || !dt_num(r + o + 4 * ac, sc, &s) || s == 0) continue;
         if (!dt_translate(f, anc, depth, &b, &s)) continue;
         s = dt_clip(b, s);
-        if (s) dt_mmio_insert(c->out, b, b + s, flags, path, compat ? compat : "");
+        if (s) dt_mmio_insert(c->out, b, b + s, flags, path, compat ? compat : "", &q);
     }
 }
 
@@ -557,6 +737,7 @@ zx_status_t dt_parse(const void *blob, size_t avail, struct dt_info *out, const 
     struct dt_ctx c = {.f = &f, .out = out, .cpus = DT_NONE, .resmem = DT_NONE, .console = DT_NONE};
     out->totalsize = f.totalsize;
     dt_read_root_chosen(&c);
+    dt_index_phandles(&c);
     dt_scan_ram_reserved(&c, dt_add_range);
     st = dt_walk(&c);
     if (st != ZX_OK) {

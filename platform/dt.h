@@ -26,6 +26,7 @@
 #define DT_PATH_LEN 96
 #define DT_COMPAT_LEN 48
 #define DT_NAME_LEN 64
+#define DT_MAX_IRQS 4  // interrupts kept per device node
 
 struct dt_range {
     uint64_t base, size;
@@ -52,6 +53,33 @@ struct dt_mmio {
     uint32_t flags;                // DT_MMIO_*
     char path[DT_PATH_LEN];        // full node path, e.g. "/soc/serial@10000000"
     char compatible[DT_COMPAT_LEN];  // first `compatible` string, "" if none
+    // The node's interrupts at the PLIC (dt_info.plic), from `interrupts`
+    // (its `interrupt-parent`, inherited from the nearest ancestor that has
+    // one) or `interrupts-extended`; specifiers for other controllers are
+    // skipped. Modes are ZX_INTERRUPT_MODE_*: the PLIC's one-cell specifiers
+    // are level-high; a second cell is read as Linux's IRQ_TYPE_* flags.
+    uint32_t n_irqs;
+    uint32_t irqs[DT_MAX_IRQS];
+    uint32_t irq_modes[DT_MAX_IRQS];
+};
+
+// The platform-level interrupt controller (the first available node that is
+// "riscv,plic0" or "sifive,plic-1.0.0") and its supervisor-mode contexts:
+// entry i of `interrupts-extended` is context i; it belongs to the hart whose
+// cpu node holds the referenced interrupt controller, and it is a
+// supervisor context when its cause is 9 (supervisor external interrupt).
+struct dt_plic_context {
+    uint32_t hartid;
+    uint32_t index;  // context number at the PLIC
+};
+struct dt_plic {
+    bool present;
+    uint64_t base, size;
+    uint32_t ndev;  // `riscv,ndev`: sources 1..ndev
+    uint32_t n_contexts;  // all contexts (M and S), for the register span
+    uint32_t n_scontexts;
+    struct dt_plic_context scontexts[DT_MAX_CPUS];
+    char path[DT_PATH_LEN];
 };
 
 // The console named by /chosen/stdout-path (empty compatible if none/unknown).
@@ -79,6 +107,7 @@ struct dt_info {
     struct dt_mmio mmio[DT_MAX_MMIO];
     unsigned n_mmio;
     struct dt_console console;
+    struct dt_plic plic;
     uint64_t poweroff_base;  // reg base of a "sifive,test0"-compatible node, 0 if none
     bool truncated;          // some table above was full and entries were dropped
 };

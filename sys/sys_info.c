@@ -4,6 +4,7 @@
 // and JOB_PROCESSES need ENUMERATE, every other topic INSPECT.
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/resource.h>
+#include <zxrv/devices.h>
 #include <zxrv/kstats.h>
 
 #include "kern/sched.h"
@@ -13,6 +14,9 @@
 #include "kern/smp.h"
 #include "mm/aspace.h"
 #include "mm/page_alloc.h"
+#include "kern/hart.h"
+#include "platform/devices.h"
+#include "platform/plic.h"
 #include "obj/bti.h"
 #include "obj/channel.h"
 #include "obj/event.h"
@@ -233,6 +237,20 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             timer_obj_get_info((struct timer_obj *)o, &info);
             st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
         }
+    } else if (topic == ZXRV_INFO_DEVICES) {
+        if (type != ZX_OBJ_TYPE_RESOURCE || ((struct resource *)o)->kind != ZX_RSRC_KIND_ROOT) {
+            st = ZX_ERR_WRONG_TYPE;
+        } else {
+            size_t count, n = buffer_size / sizeof(zxrv_device_info_t);
+            const zxrv_device_info_t *list = devices_list(&count);
+            if (n > count) n = count;
+            st = ZX_OK;
+            if (n && copy_to_user(buffer, list, n * sizeof(*list)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+            if (st == ZX_OK && !uptr_is_null(actual) && copy_to_user(actual, &n, sizeof(n)) != ZX_OK)
+                st = ZX_ERR_INVALID_ARGS;
+            if (st == ZX_OK && !uptr_is_null(avail) && copy_to_user(avail, &count, sizeof(count)) != ZX_OK)
+                st = ZX_ERR_INVALID_ARGS;
+        }
     } else if (topic == ZXRV_INFO_KERNEL_STATS) {
         if (type != ZX_OBJ_TYPE_RESOURCE || ((struct resource *)o)->kind != ZX_RSRC_KIND_ROOT) {
             st = ZX_ERR_WRONG_TYPE;
@@ -243,8 +261,9 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
                 page_free_count(), page_buddy()->total_pages, object_live_count(),
                 hs.live_bytes, hs.live_blocks, timer_ticks(), sched_context_switches(), vmar_fault_count(),
                 hs.slab_pages, futex_waiters(), smp_online_count(), sched_migrations(), smp_ipis_received(),
-                aspace_asid_rollovers(),
+                aspace_asid_rollovers(), 0,
             };
+            for (unsigned h = 0; h < HART_MAX; h++) ks.irq_claims += plic_claims(h);
             st = single_record(&ks, sizeof(ks), buffer, buffer_size, actual, avail);
         }
     } else {

@@ -150,6 +150,12 @@ def qemu_cases():
                            expect=[r"bench: zx_bti_pin \+ zx_pmt_unpin, 1 page: \d+ instructions",
                                    r"bench: kernel bytes per PMT .*: \d+",
                                    r"init: bench-dma exited with 0", rf"init: bench-dma {CLEAN}"]))
+    # Interrupt latency: PLIC claim (the packet's timestamp) to zx_port_wait
+    # returning in the driver, under -icount (1 ns per instruction).
+    cases.append(qemu_case("qemu-irq-latency-icount", append="lockdep=off init.run=interrupt DeviceLatency KernelBytes",
+                           extra=["--icount"], timeout=120,
+                           expect=[r"claim -> zx_port_wait returned: best \d+ ns", r"interrupt object takes \d+ bytes",
+                                   r"init: interrupt exited with 0", rf"init: interrupt {CLEAN}"]))
     # The same round trip in guest time, without -icount (instructions are
     # then not exact: only the ns figure counts), on 1 hart and on 2 harts
     # under multi-threaded TCG (client and server each on a hart).
@@ -209,6 +215,15 @@ def qemu_cases():
                                expect=[r"dma-stress: victim killed with 5 pins",
                                        r"dma-stress: \d+ harts, .* 0 failures",
                                        r"init: dma-stress exited with 0", rf"init: dma-stress {CLEAN}"], **kw))
+    # The interrupt stress program (user/tests/irq-stress.c): interrupt
+    # objects triggered, waited on, bound, acked, destroyed and closed by
+    # threads on every hart, then a victim killed holding a PLIC source.
+    for name, kw in (("virt-smp1", dict()), ("virt-smp4", dict(smp=4, extra=["--tcg", "multi"])),
+                     ("virt-smp2-single-tcg", dict(smp=2, extra=["--tcg", "single"]))):
+        cases.append(qemu_case(f"qemu-irq-stress-{name}", append="init.run=irq-stress", timeout=300,
+                               expect=[r"irq-stress: \d+ replacements; \d+ triggers",
+                                       r"irq-stress: victim killed holding PLIC source \d+",
+                                       r"init: irq-stress exited with 0", rf"init: irq-stress {CLEAN}"], **kw))
     # What harts cost each other (printed, not asserted): bench's operations
     # on 4 harts at once under -icount, and the parallel speedup of a
     # CPU-bound program on 2 harts under multi-threaded TCG.
@@ -293,7 +308,8 @@ USER_TESTS = ("basic-test", "handle-test", "process-test", "vmo-test", "channel-
               "event-test")
 CONFORMANCE = ("vmo-create", "vmo-create-physical", "vmo-children", "vmo-core", "vmo-clone2", "vmo-zero",
                "vmo-slice", "vmo-signal", "vmo-clone", "resource", "event-pair", "object-wait", "futex", "task",
-               "port", "object-wait-many", "timer", "channel", "channel-call-etc", "channel-write-etc", "bti")
+               "port", "object-wait-many", "timer", "channel", "channel-call-etc", "channel-write-etc",
+               "interrupt", "bti")
 
 
 def conformance_table(build):
@@ -579,6 +595,11 @@ def main():
             for line in open(path, errors="replace"):
                 if line.startswith("bench: "):
                     print(line.rstrip())
+    path = log_path(a.build, "qemu-irq-latency-icount")
+    if "qemu-irq-latency-icount" in ran and os.path.exists(path):
+        for line in open(path, errors="replace"):
+            if "claim -> zx_port_wait" in line or "interrupt object takes" in line:
+                print("bench: interrupt: " + line.strip())
     for b in sorted(n for n in ran if n.startswith("qemu-smp-stress-")):
         path = log_path(a.build, b)
         if os.path.exists(path):

@@ -23,6 +23,7 @@ typedef struct zxrv_kernel_stats {
     uint64_t migrations;     // a thread ran on another hart than the last time
     uint64_t ipis;           // inter-hart interrupts taken, all harts together
     uint64_t asid_rollovers; // ASID generations started after the first
+    uint64_t irq_claims;     // device interrupts claimed at the PLIC, all harts together
 } zxrv_kernel_stats_t;
 
 #endif

@@ -9,6 +9,7 @@
 #include <zircon/syscalls/iommu.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/resource.h>
+#include <zxrv/devices.h>
 #include <zxrv/test.h>
 #include <zxrv/testutil.h>
 
@@ -169,6 +170,40 @@ TEST_CASE(wait_port_timer_event_calls) {
     EXPECT_STATUS(zx_port_wait(port, ZX_TIME_INFINITE_PAST, &pkt), ZX_ERR_TIMED_OUT);
     zx_handle_close(ev);
     zx_handle_close(port);
+}
+
+// Interrupts and the device list: bad out-pointers leak no interrupt object
+// and leave no source bound; zx_interrupt_wait's timestamp pointer is checked
+// before the wait (outside user space, misaligned) or fails the copy after it
+// (unmapped), as in Zircon.
+TEST_CASE(interrupt_calls) {
+    zx_handle_t root = zxrv_root_resource(), irq;
+    zxrv_device_info_t devs[4];
+    for (unsigned i = 0; i < NBAD; i++) {
+        EXPECT_STATUS(zx_interrupt_create(root, 0, ZX_INTERRUPT_VIRTUAL, (zx_handle_t *)bad_ptrs[i]),
+                      ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_interrupt_create(root, 5, 0, (zx_handle_t *)bad_ptrs[i]), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_object_get_info(root, ZXRV_INFO_DEVICES, bad_ptrs[i], sizeof devs, NULL, NULL),
+                      ZX_ERR_INVALID_ARGS);
+    }
+    ASSERT_OK(zx_interrupt_create(root, 5, 0, &irq));  // the failed creates left source 5 free
+    EXPECT_OK(zx_handle_close(irq));
+    EXPECT_STATUS(zx_interrupt_create(root, 0, ZX_INTERRUPT_VIRTUAL, (zx_handle_t *)(aligned_buf + 2)),
+                  ZX_ERR_INVALID_ARGS);
+    ASSERT_OK(zx_interrupt_create(root, 0, ZX_INTERRUPT_VIRTUAL, &irq));
+    ASSERT_OK(zx_interrupt_trigger(irq, 0, 77));
+    EXPECT_STATUS(zx_interrupt_wait(irq, (zx_time_t *)KERNEL_ADDR), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_interrupt_wait(irq, (zx_time_t *)PAST_TOP), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_interrupt_wait(irq, (zx_time_t *)(aligned_buf + 4)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_interrupt_wait(irq, (zx_time_t *)UNMAPPED), ZX_ERR_INVALID_ARGS);  // taken, then the copy
+    ASSERT_OK(zx_interrupt_trigger(irq, 0, 78));
+    zx_time_t ts = 0;
+    EXPECT_OK(zx_interrupt_wait(irq, &ts));
+    EXPECT_EQ(ts, 78);
+    EXPECT_OK(zx_handle_close(irq));
+    size_t actual = 0, avail = 0;
+    EXPECT_OK(zx_object_get_info(root, ZXRV_INFO_DEVICES, devs, sizeof devs, &actual, &avail));
+    EXPECT_TRUE(actual == 4 && avail >= actual);
 }
 
 TEST_CASE(task_and_vmar_calls) {

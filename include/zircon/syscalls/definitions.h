@@ -132,6 +132,18 @@ zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key)
 zx_status_t _zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key);
 zx_status_t zx_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key);
 zx_status_t _zx_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key);
+zx_status_t zx_interrupt_create(zx_handle_t src_obj, uint32_t src_num, uint32_t options, zx_handle_t* out_handle);
+zx_status_t _zx_interrupt_create(zx_handle_t src_obj, uint32_t src_num, uint32_t options, zx_handle_t* out_handle);
+zx_status_t zx_interrupt_bind(zx_handle_t handle, zx_handle_t port_handle, uint64_t key, uint32_t options);
+zx_status_t _zx_interrupt_bind(zx_handle_t handle, zx_handle_t port_handle, uint64_t key, uint32_t options);
+zx_status_t zx_interrupt_wait(zx_handle_t handle, zx_time_t* out_timestamp);
+zx_status_t _zx_interrupt_wait(zx_handle_t handle, zx_time_t* out_timestamp);
+zx_status_t zx_interrupt_destroy(zx_handle_t handle);
+zx_status_t _zx_interrupt_destroy(zx_handle_t handle);
+zx_status_t zx_interrupt_ack(zx_handle_t handle);
+zx_status_t _zx_interrupt_ack(zx_handle_t handle);
+zx_status_t zx_interrupt_trigger(zx_handle_t handle, uint32_t options, zx_time_t timestamp);
+zx_status_t _zx_interrupt_trigger(zx_handle_t handle, uint32_t options, zx_time_t timestamp);
 zx_status_t zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t* out);
 zx_status_t _zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t* out);
 zx_status_t zx_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t slack);

@@ -92,9 +92,23 @@ static void virt_plain(const struct dt_info *d) {
     CHECK(okay_cpus(d) == d->n_cpus);
 }
 
+static bool irq_is(const struct dt_info *d, uint64_t base, uint32_t irq) {
+    const struct dt_mmio *m = mmio_at(d, base);
+    return m && m->n_irqs == 1 && m->irqs[0] == irq && m->irq_modes[0] == (4u << 1);  // level high
+}
+
 static void virt_plic_clint(const struct dt_info *d) {
     CHECK(mmio_is(d, 0xc000000, 0x600000, "/soc/plic@c000000", "sifive,plic-1.0.0", DT_MMIO_INTC));
     CHECK(mmio_is(d, 0x2000000, 0x10000, "/soc/clint@2000000", "sifive,clint0", DT_MMIO_INTC));
+    // Device interrupts at the PLIC, and its contexts: M then S for each hart.
+    CHECK(irq_is(d, 0x10000000, 10));  // serial
+    CHECK(irq_is(d, 0x101000, 11));    // rtc
+    for (uint32_t i = 0; i < 8; i++) CHECK(irq_is(d, 0x10001000 + 0x1000 * (uint64_t)i, 1 + i));  // virtio
+    CHECK(mmio_at(d, 0x100000)->n_irqs == 0);  // the test device has none
+    CHECK(d->plic.present && d->plic.base == 0xc000000 && d->plic.ndev >= 95);
+    CHECK(d->plic.n_contexts == 2 * d->n_cpus && d->plic.n_scontexts == d->n_cpus);
+    for (unsigned i = 0; i < d->plic.n_scontexts; i++)
+        CHECK(d->plic.scontexts[i].hartid == i && d->plic.scontexts[i].index == 2 * i + 1);
 }
 
 static void sifive_common(const struct dt_info *d, uint64_t mem, unsigned ncpu) {
@@ -116,6 +130,15 @@ static void sifive_common(const struct dt_info *d, uint64_t mem, unsigned ncpu) 
     CHECK(mmio_is(d, 0x10090000, 0x2000, "/soc/ethernet@10090000", "sifive,fu540-c000-gem", 0));
     CHECK(mmio_is(d, 0x100a0000, 0x1000, "/soc/ethernet@10090000", "sifive,fu540-c000-gem", 0));
     CHECK(mmio_is(d, 0x10040000, 0x1000, "/soc/spi@10040000", "sifive,spi0", 0));
+    // Interrupts: the UARTs' sources, the GPIO controller's own lines; the PLIC's supervisor
+    // contexts are those of the U54 harts (the E51, hart 0, has an M context only).
+    const struct dt_mmio *u0 = mmio_at(d, 0x10010000), *gpio = mmio_at(d, 0x10060000);
+    CHECK(u0 && u0->n_irqs == 1 && u0->irqs[0] == 4);
+    CHECK(gpio && gpio->n_irqs == 4 && gpio->irqs[0] == 7 && gpio->irqs[3] == 10);
+    CHECK(d->plic.present && d->plic.ndev == 53);
+    CHECK(d->plic.n_contexts == 2 * d->n_cpus - 1 && d->plic.n_scontexts == d->n_cpus - 1);
+    for (unsigned i = 0; i < d->plic.n_scontexts; i++)
+        CHECK(d->plic.scontexts[i].hartid == i + 1 && d->plic.scontexts[i].index == 2 * i + 2);
     // Bus addresses (SPI chip selects, the MDIO PHY) are not memory mapped.
     CHECK(!mmio_path_contains(d, "flash@0"));
     CHECK(!mmio_path_contains(d, "mmc@0"));

@@ -64,6 +64,12 @@ static void build_dt(void) {
     add_mmio(UART_BASE, 0x100, 0, "/soc/serial@10000000");
     for (int i = 0; i < 8; i++) add_mmio(VIRTIO_BASE + (uint64_t)i * 0x1000, 0x1000, 0, "/soc/virtio_mmio");
     add_mmio(PCI_BASE, PCI_SIZE, 0, "/soc/pci@30000000");
+    // A PLIC with 95 sources; a cascaded controller's line (source 40) is never granted.
+    dt.plic.present = true;
+    dt.plic.ndev = 95;
+    add_mmio(0x20000000, 0x1000, DT_MMIO_INTC, "/soc/gpio-intc@20000000");
+    dt.mmio[dt.n_mmio - 1].n_irqs = 1;
+    dt.mmio[dt.n_mmio - 1].irqs[0] = 40;
     dt.memory[0].base = RAM_BASE;
     dt.memory[0].size = RAM_SIZE;
     dt.n_memory = 1;
@@ -242,9 +248,7 @@ static void create_errors_in_order(void) {
     CHECK_EQ(st, ZX_ERR_ACCESS_DENIED);
     mk(root, ZX_RSRC_KIND_MMIO, UART_BASE, 0, &st);
     CHECK_EQ(st, ZX_ERR_INVALID_ARGS);
-    // 7: kinds other than MMIO and SYSTEM are not supported (after 4 and 5).
-    mk(root, ZX_RSRC_KIND_IRQ, 5, 1, &st);
-    CHECK_EQ(st, ZX_ERR_NOT_SUPPORTED);
+    // 7: kinds other than MMIO, IRQ and SYSTEM are not supported (after 4 and 5).
     mk(root, ZX_RSRC_KIND_IOPORT | ZX_RSRC_FLAG_EXCLUSIVE, 0x80, 1, &st);
     CHECK_EQ(st, ZX_ERR_NOT_SUPPORTED);
     mk(root, ZX_RSRC_KIND_SMC, 0, 0, &st);
@@ -556,6 +560,50 @@ static void system_resources(void) {
     put(vmex);
 }
 
+static void irq_resources(void) {
+    struct resource *root = resource_root();
+    zx_status_t st;
+    // The root grants the PLIC's device sources only: not 0, not past ndev,
+    // not an interrupt controller's own line; size 0 is INVALID_ARGS (step 7).
+    struct resource *a = mk(root, ZX_RSRC_KIND_IRQ, 10, 1, &st);
+    CHECK_EQ(st, ZX_OK);
+    mk(root, ZX_RSRC_KIND_IRQ, 0, 1, &st);
+    CHECK_EQ(st, ZX_ERR_ACCESS_DENIED);
+    mk(root, ZX_RSRC_KIND_IRQ, 95, 2, &st);
+    CHECK_EQ(st, ZX_ERR_ACCESS_DENIED);
+    mk(root, ZX_RSRC_KIND_IRQ, 30, 20, &st);  // covers source 40
+    CHECK_EQ(st, ZX_ERR_ACCESS_DENIED);
+    mk(root, ZX_RSRC_KIND_IRQ, 10, 0, &st);
+    CHECK_EQ(st, ZX_ERR_INVALID_ARGS);
+    // A range, and a slice of it; outside the parent is ACCESS_DENIED.
+    struct resource *r = mk(root, ZX_RSRC_KIND_IRQ, 1, 8, &st);
+    CHECK_EQ(st, ZX_OK);
+    struct resource *s = mk(r, ZX_RSRC_KIND_IRQ, 3, 2, &st);
+    CHECK_EQ(st, ZX_OK);
+    mk(r, ZX_RSRC_KIND_IRQ, 8, 2, &st);
+    CHECK_EQ(st, ZX_ERR_ACCESS_DENIED);
+    CHECK_EQ(resource_validate_ranged(s, ZX_RSRC_KIND_IRQ, 4, 1), ZX_OK);
+    CHECK_EQ(resource_validate_ranged(s, ZX_RSRC_KIND_IRQ, 5, 1), ZX_ERR_OUT_OF_RANGE);
+    CHECK_EQ(resource_validate_ranged(s, ZX_RSRC_KIND_MMIO, 4, 1), ZX_ERR_WRONG_TYPE);
+    CHECK_EQ(resource_validate_ranged(root, ZX_RSRC_KIND_IRQ, 40, 1), ZX_ERR_ACCESS_DENIED);
+    // Exclusive IRQ ranges behave like exclusive MMIO ones.
+    mk(root, ZX_RSRC_KIND_IRQ | ZX_RSRC_FLAG_EXCLUSIVE, 5, 1, &st);  // overlaps r
+    CHECK_EQ(st, ZX_ERR_NOT_FOUND);
+    struct resource *e = mk(root, ZX_RSRC_KIND_IRQ | ZX_RSRC_FLAG_EXCLUSIVE, 20, 4, &st);
+    CHECK_EQ(st, ZX_OK);
+    mk(root, ZX_RSRC_KIND_IRQ, 22, 1, &st);
+    CHECK_EQ(st, ZX_ERR_NOT_FOUND);
+    mk(e, ZX_RSRC_KIND_IRQ, 21, 1, &st);  // an exclusive parent hands out no children
+    CHECK_EQ(st, ZX_ERR_INVALID_ARGS);
+    put(e);
+    struct resource *again = mk(root, ZX_RSRC_KIND_IRQ, 22, 1, &st);  // released with e
+    CHECK_EQ(st, ZX_OK);
+    put(again);
+    put(s);
+    put(r);
+    put(a);
+}
+
 static void no_leaks_at_end(void) {
     CHECK_EQ(fake_kheap_live_blocks, 0);
     CHECK_EQ(object_live_count(), 1);  // the static root only
@@ -578,6 +626,7 @@ int main(void) {
     RUN_CASE(ranged_root);
     RUN_CASE(validate_mmio);
     RUN_CASE(system_resources);
+    RUN_CASE(irq_resources);
     RUN_CASE(no_leaks_at_end);
     return th_exit_status("resource-unit");
 }
