@@ -15,6 +15,7 @@ import json
 import os
 import re
 import select
+import shlex
 import struct
 import subprocess
 import sys
@@ -128,6 +129,11 @@ def qemu_cases():
             cases.append(qemu_case(f"conformance-{fam}{sfx}", append=f"init.run={fam}", timeout=240,
                                    expect=user_ok + [rf"init: {fam} exited with 0", rf"init: {fam} {CLEAN}"],
                                    **kw))
+    # Timers between ticks, with ticks a second apart: a timer that waited
+    # for the tick would be ~500 ms late (tests/conformance/timer.c).
+    cases.append(qemu_case("conformance-timer-hz1", append="timer.hz=1 init.run=timer FiresBetweenTicks",
+                           timeout=120, expect=[r"1 passed, 0 failed", r"init: timer exited with 0",
+                                                rf"init: timer {CLEAN}"]))
     # The benchmark program (instructions retired per call under -icount
     # shift=0): run so that it keeps working; its numbers are printed at the
     # end, never asserted (machines are shared and noisy; icount is exact but
@@ -240,13 +246,33 @@ def qemu_cases():
     # init's interactive shell (user/init/shell.c) driven through QEMU's stdin
     # on both machines, and on 4 harts: help, ls, running programs with
     # arguments and their exit status, line editing, ps, a program reading
-    # stdin three ways, exit with a status. The console driver (consoled)
+    # stdin three ways, Ctrl-C killing a program, exit with a status. The console driver (consoled)
     # must be interrupt-driven.
     for name, kw in (("virt", {}), ("virt-smp4", smp4),
                      ("sifive_u", dict(machine="sifive_u", smp=2, mem="1G", semihosting=True)),
                      ("sifive_u-smp4", dict(machine="sifive_u", smp=4, mem="1G", semihosting=True,
                                             extra=["--tcg", "multi"]))):
         cases.append(shell_case(f"qemu-shell-{name}", SHELL_SESSION, status=3, expect=SHELL_EXPECT, **kw))
+    # Keystroke to echo under -icount (1 ns per instruction): consoled.stats
+    # makes the driver print each receive interrupt's timings; printed with
+    # the benches, never asserted. One key at a time, each after its echo.
+    keys = [(SHELL_PROMPT, "h")] + [(r"interrupt at \d+ ns[^\n]*\n", k) for k in "ello"] + \
+           [(r"interrupt at \d+ ns[^\n]*\n", "\x15exit\r")]
+    cases.append(shell_case("qemu-shell-keystroke-icount", keys, append="consoled.stats lockdep=off",
+                            extra=["--icount"],
+                            expect=[r"consoled: interrupt at \d+ ns: zx_port_wait returned \d+ ns later, 1 bytes "
+                                    r"read and echoed \d+ ns later \(\d+ instructions\)", r"zxrv: init exited with 0"]))
+    # user/README.md's stdin example (ask.c), taken from the README, built
+    # with tools/run --user ask.c --shell and run from the shell.
+    cases.append(dict(shell_case("tools-run-user-readme-stdin-example",
+                                 [(SHELL_PROMPT, "ask\r"), (r"name\? ", "Ada\r"),
+                                  (r"hello, Ada\r?\ninit: ask exited with 0\r?\n[^\n]*\n" + SHELL_PROMPT, "exit\r")],
+                                 expect=[r"zxrv: init exited with 0"]), readme_example="ask.c"))
+    # No console input (a boot archive without consoled): init says so,
+    # lists the archive and exits 0, as before the shell.
+    cases.append(dict(qemu_case("qemu-shell-fallback-no-consoled", append="",
+                                expect=[r"init: consoled: not in the boot archive", r"init:   hello +\d+",
+                                        r"init: 2 files", r"zxrv: init exited with 0"]), kind="no-consoled"))
     # Tools/run with no arguments: the shell, and exit powers off with 0.
     cases.append(shell_case("qemu-shell-exit", [(SHELL_PROMPT, "exit\r")],
                             expect=[r"init: the shell is on the console", r"zxrv: init exited with 0"]))
@@ -290,15 +316,25 @@ SHELL_SESSION = [
     (r'stdin-test: getchar got "second\\n"\r?\n', "third\r"),
     (r'stdin-test: read\(0\) got "third\\n"\r?\n', "four\rfive\r\x04"),
     (r"stdin-test: end of file after 5 lines\r?\ninit: stdin-test exited with 5\r?\n"
-     r"init: stdin-test left nothing behind\r?\n" + SHELL_PROMPT, "exit 3\r"),
+     r"init: stdin-test left nothing behind\r?\n" + SHELL_PROMPT, "stdin-test\r"),
+    # Ctrl-C kills the program running (ZX_TASK_RETCODE_SYSCALL_KILL).
+    (r"stdin-test: type a line: ", "\x03"),
+    (r"\^C\r?\n[\s\S]*init: stdin-test exited with -1024\r?\ninit: stdin-test left nothing behind\r?\n"
+     + SHELL_PROMPT, "console-test\r"),
+    # The console protocol from a client (user/tests/console-test.c).
+    (r"console-test: type a line\r?\n", "alpha\r"),
+    (r"console-test: press Ctrl-D\r?\n", "\x04"),
+    (r"\d+ passed, 0 failed\r?\ninit: console-test exited with 0\r?\ninit: console-test left nothing behind\r?\n"
+     + SHELL_PROMPT, "exit 3\r"),
 ]
-SHELL_EXPECT = [r"consoled: \S+ at 0x[0-9a-f]+", r"zxrv: init exited with 3"]
+SHELL_EXPECT = [r"consoled: \S+ at 0x[0-9a-f]+, receive interrupt \d+", r"zxrv: init exited with 3"]
 
 
 def shell_case(name, steps, machine="virt", smp=1, mem="512M", status=0, expect=(), timeout=180, extra=(),
-               semihosting=False):
-    """A session with init's shell: steps are (pattern to wait for, keys to type)."""
-    c = qemu_case(name, machine=machine, smp=smp, mem=mem, append="", status=status, expect=expect,
+               semihosting=False, append=""):
+    """A session with init's shell: steps are (pattern to wait for, keys to type); append must have
+    no init.run= word."""
+    c = qemu_case(name, machine=machine, smp=smp, mem=mem, append=append, status=status, expect=expect,
                   timeout=timeout, extra=extra, semihosting=semihosting)
     return dict(c, kind="shell", steps=list(steps))
 
@@ -348,15 +384,31 @@ def run_shell(build, c):
     """Types each step's keys once its pattern has appeared (after the previous match) in QEMU's
     output; then waits for QEMU to exit and checks status and expect as run_cmd does."""
     cmd = [os.path.join(ROOT, "tools", "run"), "--dry-run", "--machine", c["machine"], "--smp", str(c["smp"]),
-           "--mem", c["mem"], "--firmware", c["fw"]]
+           "--mem", c["mem"], "--firmware", c["fw"], "--append", c["append"]]
     if c["semihosting"]:
         cmd.append("--semihosting")
     cmd += c["extra"]
     env = dict(os.environ, ZXRV_BUILD=build)
-    line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
+    if c.get("readme_example"):
+        # The example program of user/README.md: from "    // NAME" to the
+        # first "    }" line; tools/run --user NAME --shell builds and boots it.
+        lines = open(os.path.join(ROOT, "user", "README.md")).read().splitlines()
+        try:
+            first = lines.index("    // " + c["readme_example"])
+            last = next(i for i in range(first, len(lines)) if lines[i] == "    }")
+        except (ValueError, StopIteration):
+            return False, f"user/README.md lost its {c['readme_example']} example", 0.0
+        d = os.path.join(build, "readme-example")
+        os.makedirs(d, exist_ok=True)
+        src = os.path.join(d, c["readme_example"])
+        with open(src, "w") as f:
+            f.write("\n".join(l[4:] for l in lines[first:last + 1]) + "\n")
+        line = shlex.join([os.path.join(ROOT, "tools", "run"), "--user", src, "--shell"])
+    else:
+        line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
     t0 = time.time()
     p = subprocess.Popen(["bash", "-c", "exec " + line], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+                         stderr=subprocess.STDOUT, env=env)
     out, pos, why = b"", 0, ""
     for i, (pat, keys) in enumerate(c["steps"]):
         rx = re.compile(pat.encode())
@@ -406,6 +458,17 @@ def run_shell(build, c):
         if not re.search(pat, text):
             return False, f"output lacks /{pat}/", dt
     return True, "", dt
+
+
+def run_no_consoled(build, c):
+    """Boots with an archive of init and hello alone (no consoled)."""
+    out = os.path.join(build, "no-consoled.cpio")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkinitrd"), out,
+                        os.path.join(build, "user", "init.bootfs") + "=init",
+                        os.path.join(build, "user", "hello.bootfs") + "=hello"], capture_output=True, text=True)
+    if r.returncode != 0:
+        return False, "mkinitrd failed: " + r.stderr.strip()[-300:], 0.0
+    return run_qemu(build, dict(c, extra=["--initrd", out] + c["extra"]))
 
 
 def run_uboot(build, c):
@@ -564,6 +627,8 @@ def main():
             return run_user_example(a.build, c)
         if c["kind"] == "shell":
             return run_shell(a.build, c)
+        if c["kind"] == "no-consoled":
+            return run_no_consoled(a.build, c)
         return run_qemu(a.build, c)
 
     def finish(c, f):
@@ -600,6 +665,16 @@ def main():
         for line in open(path, errors="replace"):
             if "claim -> zx_port_wait" in line or "interrupt object takes" in line:
                 print("bench: interrupt: " + line.strip())
+    path = log_path(a.build, "qemu-shell-keystroke-icount")
+    if "qemu-shell-keystroke-icount" in ran and os.path.exists(path):
+        got = re.findall(r"zx_port_wait returned (\d+) ns later, 1 bytes read and echoed (\d+) ns later "
+                         r"\((\d+) instructions\)", open(path, errors="replace").read())
+        if got:
+            wake = sorted(int(g[0]) for g in got)
+            echo = sorted(int(g[2]) for g in got)
+            print(f"bench: console keystroke ({len(got)} keys, median): PLIC claim -> consoled's zx_port_wait "
+                  f"returned {wake[len(wake) // 2]} ns (= instructions under -icount, 100 ns steps), then read "
+                  f"+ line discipline + echo through zx_debug_write: {echo[len(echo) // 2]} instructions")
     for b in sorted(n for n in ran if n.startswith("qemu-smp-stress-")):
         path = log_path(a.build, b)
         if os.path.exists(path):

@@ -326,26 +326,27 @@ static int cmp_dur(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-// Timers fire at their deadline, not at the next scheduler tick (10 ms at the default
-// timer.hz=100): of 21 one-millisecond timers, few may be late by half a tick or more (a
-// tick-driven timer would be, about one time in two). The median lateness is printed.
+// Timers fire at their deadline, not at the next scheduler tick. The median lateness of 21
+// one-millisecond timers is printed and must stay under 100 ms. The median, not a count of late
+// ones: a loaded host delays some wake-ups by whole milliseconds, never most of them by 100 ms.
+// At the default timer.hz=100 a tick-driven timer would pass too (5 ms median); tools/test also
+// runs this family with timer.hz=1 (conformance-timer-hz1), where a tick-driven timer would be
+// about 500 ms late.
 TEST_CASE(FiresBetweenTicks) {
     enum { N = 21 };
     zx_duration_t late[N];
     zx_handle_t timer;
     ASSERT_OK(zx_timer_create(0, ZX_CLOCK_MONOTONIC, &timer));
-    int very_late = 0;
     for (int i = 0; i < N; i++) {
         const zx_time_t deadline = zx_deadline_after(ZX_MSEC(1));
         ASSERT_OK(zx_timer_set(timer, deadline, 0));
         ASSERT_OK(zx_object_wait_one(timer, ZX_TIMER_SIGNALED, ZX_TIME_INFINITE, NULL));
         late[i] = zx_clock_get_monotonic() - deadline;
         EXPECT_TRUE(late[i] >= 0);
-        if (late[i] >= ZX_MSEC(5)) very_late++;
     }
     qsort(late, N, sizeof(late[0]), cmp_dur);
     printf("timer: 1 ms timers fire %lld us late (median of %d)\n", (long long)(late[N / 2] / 1000), N);
-    EXPECT_TRUE(very_late <= N / 4);
+    EXPECT_TRUE(late[N / 2] < ZX_MSEC(100));
     zx_handle_close(timer);
 }
 

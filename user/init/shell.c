@@ -17,7 +17,8 @@
 //   NAME ARGS...   runs NAME of the boot archive with those arguments and a
 //                  console connection as its stdin (PA_HND(PA_FD, 0)), waits
 //                  for it and prints "init: NAME exited with N" and init's
-//                  leak check, as init.run= does
+//                  leak check, as init.run= does; Ctrl-C kills it (consoled
+//                  asserts ZX_USER_SIGNAL_1 on the shell's connection)
 // When consoled cannot be started (no console resource, not in the archive),
 // init lists the archive and exits 0, as it did before the shell existed.
 //
@@ -45,6 +46,8 @@
 #define MAX_ARGS 32
 #define PS_MAX 64
 #define PS_DEPTH 8
+#define KEY_PROGRAM 0
+#define KEY_CTRL_C 1
 
 struct shell {
     zx_handle_t job, resource, bootfs;
@@ -169,8 +172,8 @@ static void cmd_help(void) {
            "  ps            jobs and processes (koid, state, threads, name)\n"
            "  exit [N]      power off (init exits with N, default 0)\n"
            "  NAME ARGS...  run NAME from the boot archive; its stdin is the console\n"
-           "keys: Backspace, Ctrl-U (erase line), Ctrl-W (erase word), Ctrl-C (drop line),\n"
-           "      Ctrl-D (end of input); Ctrl-A X quits QEMU\n");
+           "keys: Backspace, Ctrl-U (erase line), Ctrl-W (erase word), Ctrl-C (drop the line,\n"
+           "      kill the program running), Ctrl-D (end of input); Ctrl-A X quits QEMU\n");
 }
 
 static void cmd_ls(struct shell *sh) {
@@ -258,17 +261,30 @@ static void cmd_run(struct shell *sh, int argc, char **argv) {
         printf("%s: not found (ls lists the programs)\n", argv[0]);
         return;
     }
+    // A Ctrl-C typed before now is not for this program.
+    (void)zx_object_signal(sh->console, ZX_USER_SIGNAL_1, 0);
     struct init_child c;
-    if (init_start(sh->job, sh->resource, sh->bootfs, sh->size, argc, argv, sh->console, sh->port, 0, &c) != 0)
+    if (init_start(sh->job, sh->resource, sh->bootfs, sh->size, argc, argv, sh->console, sh->port, KEY_PROGRAM,
+                   &c) != 0)
         return;  // init_start said why
-    zx_port_packet_t pkt;
-    zx_status_t st = zx_port_wait(sh->port, ZX_TIME_INFINITE, &pkt);
-    if (st != ZX_OK) {
-        printf("init: zx_port_wait: %s\n", zx_status_get_string(st));
-        zx_task_kill(c.proc);
-        zx_handle_close(c.proc);
-        return;
+    bool armed = zx_object_wait_async(sh->console, sh->port, KEY_CTRL_C, ZX_USER_SIGNAL_1, 0) == ZX_OK;
+    for (;;) {
+        zx_port_packet_t pkt;
+        zx_status_t st = zx_port_wait(sh->port, ZX_TIME_INFINITE, &pkt);
+        if (st != ZX_OK) {
+            printf("init: zx_port_wait: %s\n", zx_status_get_string(st));
+            zx_task_kill(c.proc);
+            zx_handle_close(c.proc);
+            return;
+        }
+        if (pkt.key == KEY_PROGRAM) break;
+        if (pkt.key == KEY_CTRL_C) {  // kill it; its termination packet follows
+            armed = false;
+            (void)zx_task_kill(c.proc);
+        }
     }
+    if (armed) (void)zx_port_cancel(sh->port, sh->console, KEY_CTRL_C);
+    (void)zx_object_signal(sh->console, ZX_USER_SIGNAL_1, 0);
     (void)init_finish(sh->resource, &c, true);
 }
 

@@ -69,6 +69,7 @@ size_t zxrv_ldisc_input(zxrv_ldisc_t *ld, uint8_t c, char *echo) {
         while (n > 0 && !blank(ld->line[n - 1])) n--;
         e = erase(ld, ld->line_len - n, echo);
     } else if (c == CTRL('C')) {
+        ld->interrupts++;
         ld->line_len = 0;
         memcpy(echo, "^C\n", 3);
         e = 3;

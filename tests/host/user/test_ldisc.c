@@ -54,7 +54,9 @@ static void editing_keys(void) {
     CHECK(!strcmp(type(&ld, "\x1b[A\x01\t\xc3\xa9\n"), "[A\t\xc3\xa9\n"));
     CHECK(!strcmp(read_str(&ld, 100), "[A\t\xc3\xa9\n"));
     // Ctrl-C drops the line and queues an empty one.
+    CHECK_EQ(ld.interrupts, 0);
     CHECK(!strcmp(type(&ld, "rm all\x03"), "rm all^C\n"));
+    CHECK_EQ(ld.interrupts, 1);
     CHECK(!strcmp(read_str(&ld, 100), "\n"));
     CHECK(!zxrv_ldisc_ready(&ld));
 }

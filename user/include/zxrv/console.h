@@ -29,7 +29,9 @@
 //
 // Who gets a connection: init starts the driver with PA_HND(PA_USER0, 0) =
 // the first connection's far end and keeps the near end for its shell (the
-// driver asserts ZX_USER_SIGNAL_0 on that near end once it serves); each
+// driver asserts ZX_USER_SIGNAL_0 on that near end once it serves, and
+// ZX_USER_SIGNAL_1 there each time Ctrl-C is typed: the shell clears it and
+// kills the program it runs); each
 // program the shell runs gets a clone as PA_HND(PA_FD, 0), which crt0's
 // stdin reads (getchar, fgets, read(0, ...); user/README.md).
 #ifndef ZXRV_CONSOLE_H_

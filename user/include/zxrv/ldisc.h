@@ -16,8 +16,10 @@
 //   Backspace (0x7f or 0x08): erases the last byte: echo "\b \b"
 //   Ctrl-U (0x15): erases the whole line; Ctrl-W (0x17): the last word and
 //        the blanks after it
-//   Ctrl-C (0x03): drops the line, echoes "^C\n" and queues an empty line
-//        ("\n") so that a waiting reader (a shell) starts over
+//   Ctrl-C (0x03): drops the line, echoes "^C\n", queues an empty line
+//        ("\n") so that a waiting reader (a shell) starts over, and counts
+//        an interrupt (zxrv_ldisc_t.interrupts: the driver tells the shell,
+//        which kills the program it runs)
 //   Ctrl-D (0x04): the line so far becomes a record without '\n'; on an
 //        empty line that is an empty record: end of file for its reader
 //   other control bytes (and ESC) are ignored.
@@ -44,6 +46,7 @@ typedef struct zxrv_ldisc {
     size_t used;  // bytes of the ring in use
     size_t taken;  // bytes of the first record already read
     size_t records;
+    uint64_t interrupts;  // Ctrl-C typed so far
 } zxrv_ldisc_t;
 
 void zxrv_ldisc_init(zxrv_ldisc_t *ld);
