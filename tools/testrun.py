@@ -31,11 +31,62 @@ BANNER = [r"zxrv 0\.1\.0", r"mmio resource map \(\d+ ranges", r"free pages: \d+"
 
 
 def qemu_case(name, machine="virt", smp=1, mem="512M", fw="default", append="test",
-              status=0, expect=(), reject=(), timeout=60, extra=(), semihosting=False, solo=False):
-    """solo: run alone after the others (a timing that needs the host's cores to itself)."""
+              status=0, expect=(), reject=(), timeout=60, extra=(), semihosting=False, solo=False,
+              disk=None, virtio=None):
+    """solo: run alone after the others (a timing that needs the host's cores to itself).
+    disk: "blk-test" (a fresh image of blk-test's known contents, checked after QEMU exits) or
+    "blank32" (32 MiB of zeros), attached with tools/run --disk; virtio: legacy or modern."""
     return dict(kind="run", name=name, machine=machine, smp=smp, mem=mem, fw=fw, append=append,
                 status=status, expect=list(expect), reject=list(reject), timeout=timeout,
-                extra=list(extra), semihosting=semihosting, solo=solo)
+                extra=list(extra), semihosting=semihosting, solo=solo, disk=disk, virtio=virtio)
+
+
+# The disk of user/tests/blk-test.c: DISK_BLOCKS blocks of 512 bytes, block s
+# holding the 64 little-endian words TAG ^ s << 16 ^ w (blk_word() there).
+# blk-test writes BLK_NEW over [BLK_WRITE_FIRST, BLK_WRITE_END); its victims
+# write BLK_VICTIM blocks in [BLK_VICTIM_FIRST, BLK_VICTIM_END) and die.
+BLK_DISK_BLOCKS = 16384
+BLK_ORIG, BLK_NEW, BLK_VICTIM = 0xb10c000000000000, 0x5eed000000000000, 0xdead000000000000
+BLK_WRITE_FIRST, BLK_WRITE_END = 4096, 6144
+BLK_VICTIM_FIRST, BLK_VICTIM_END = 8192, 9216
+
+
+def blk_block(tag, s):
+    return struct.pack("<64Q", *((tag ^ (s << 16) ^ w) for w in range(64)))
+
+
+def make_disk(build, c):
+    d = os.path.join(build, "test-disks")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, c["name"] + ".img")
+    with open(path, "wb") as f:
+        if c["disk"] == "blk-test":
+            f.write(b"".join(blk_block(BLK_ORIG, s) for s in range(BLK_DISK_BLOCKS)))
+        else:
+            f.truncate(32 << 20)
+    return path
+
+
+def check_blk_test_disk(path):
+    """After blk-test: the written range holds BLK_NEW, each victim block is as it was or the
+    victim's, every other block is untouched."""
+    data = open(path, "rb").read()
+    if len(data) != BLK_DISK_BLOCKS * 512:
+        return False, f"disk image is {len(data)} bytes, expected {BLK_DISK_BLOCKS * 512}"
+    victim_blocks = 0
+    for s in range(BLK_DISK_BLOCKS):
+        got = data[s * 512:(s + 1) * 512]
+        if BLK_WRITE_FIRST <= s < BLK_WRITE_END:
+            if got != blk_block(BLK_NEW, s):
+                return False, f"disk block {s}: not the pattern blk-test wrote"
+        elif BLK_VICTIM_FIRST <= s < BLK_VICTIM_END:
+            if got == blk_block(BLK_VICTIM, s):
+                victim_blocks += 1
+            elif got != blk_block(BLK_ORIG, s):
+                return False, f"disk block {s}: neither the original nor the victim's (corrupted)"
+        elif got != blk_block(BLK_ORIG, s):
+            return False, f"disk block {s}: changed, but nobody wrote it"
+    return True, f"{victim_blocks} victim blocks written"
 
 
 def qemu_cases():
@@ -151,6 +202,11 @@ def qemu_cases():
                                    r"bench: kernel bytes per event pair side: \d+",
                                    r"bench: zx_channel_call round trip to another process, 1 hart: \d+",
                                    r"init: bench-wait exited with 0", rf"init: bench-wait {CLEAN}"]))
+    cases.append(qemu_case("qemu-user-bench-dma", append="init.run=bench-dma lockdep=off", extra=["--icount"],
+                           timeout=120,
+                           expect=[r"bench: zx_bti_pin \+ zx_pmt_unpin, 1 page: \d+ instructions",
+                                   r"bench: kernel bytes per PMT .*: \d+",
+                                   r"init: bench-dma exited with 0", rf"init: bench-dma {CLEAN}"]))
     # Interrupt latency: PLIC claim (the packet's timestamp) to zx_port_wait
     # returning in the driver, under -icount (1 ns per instruction).
     cases.append(qemu_case("qemu-irq-latency-icount", append="lockdep=off init.run=interrupt DeviceLatency KernelBytes",
@@ -206,6 +262,16 @@ def qemu_cases():
                                expect=[r"port-stress: victim killed in its waits", r"port-stress: \d+ harts, .* 0 failures",
                                        r"init: port-stress exited with 0",
                                        rf"init: port-stress {CLEAN}"], **kw))
+    # The DMA stress program (user/tests/dma-stress.c): pins, unpins,
+    # quarantines and releases racing decommits, zeroing, snapshots and
+    # resizes on every hart, then a victim killed with pins outstanding; the
+    # counters are checked around the victim and by init's leak check.
+    for name, kw in (("virt-smp1", dict()), ("virt-smp4", dict(smp=4, extra=["--tcg", "multi"])),
+                     ("virt-smp2-single-tcg", dict(smp=2, extra=["--tcg", "single"]))):
+        cases.append(qemu_case(f"qemu-dma-stress-{name}", append="init.run=dma-stress 2000", timeout=600,
+                               expect=[r"dma-stress: victim killed with 5 pins",
+                                       r"dma-stress: \d+ harts, .* 0 failures",
+                                       r"init: dma-stress exited with 0", rf"init: dma-stress {CLEAN}"], **kw))
     # The interrupt stress program (user/tests/irq-stress.c): interrupt
     # objects triggered, waited on, bound, acked, destroyed and closed by
     # threads on every hart, then a victim killed holding a PLIC source.
@@ -226,6 +292,33 @@ def qemu_cases():
                            extra=["--tcg", "multi"], timeout=300, solo=True,
                            expect=[r"bench: parallel speedup, 2 CPU-bound threads on 2 harts: .*x",
                                    r"init: bench-smp exited with 0"]))
+    # The user-space virtio-blk driver (user/drivers/virtio-blk): blk-test on a
+    # fresh image of known contents, over both virtio-mmio transports, on 1
+    # and 4 harts; the host checks the image after QEMU exits.
+    for virtio in ("legacy", "modern"):
+        for sfx, kw in (("", {}), ("-smp4", smp4)):
+            ver = "1 \\(legacy\\)" if virtio == "legacy" else "2 \\(modern\\)"
+            cases.append(qemu_case(f"qemu-blk-test-{virtio}{sfx}", append="init.run=blk-test", timeout=240,
+                                   disk="blk-test", virtio=virtio,
+                                   expect=user_ok + [rf"virtio-blk: /soc/virtio_mmio@\w+: virtio-mmio version {ver}",
+                                                     r"blk-test: victim \(exit\): \d+ requests completed",
+                                                     r"blk-test: victim \(wait\): \d+ requests completed",
+                                                     r"blk-test: virtio-blk exited with 0",
+                                                     r"init: blk-test exited with 0", rf"init: blk-test {CLEAN}"],
+                                   **kw))
+    # Its figures (printed, never asserted): instructions per request under
+    # -icount, sequential throughput in guest time without it.
+    cases.append(qemu_case("qemu-blk-bench-ops", append="lockdep=off init.run=blk-bench ops", extra=["--icount"],
+                           timeout=300, disk="blank32", virtio="legacy",
+                           expect=[r"bench: virtio-blk 4 KiB read through a VMO.*: \d+ instructions",
+                                   r"bench: virtio-blk 64 KiB read through a VMO.*: \d+ instructions",
+                                   r"init: blk-bench exited with 0", rf"init: blk-bench {CLEAN}"]))
+    for virtio in ("legacy", "modern"):
+        cases.append(qemu_case(f"qemu-blk-bench-seq-{virtio}", append="lockdep=off init.run=blk-bench seq",
+                               timeout=300, disk="blank32", virtio=virtio, solo=True,
+                               expect=[r"bench: virtio-blk sequential read of 16 MiB .*MiB/s",
+                                       r"bench: virtio-blk sequential write of 16 MiB .*MiB/s",
+                                       r"init: blk-bench exited with 0", rf"init: blk-bench {CLEAN}"]))
     cases.append(qemu_case("qemu-user-testlib-selfcheck", append="init.run=testlib-test",
                            expect=[r"init: testlib-test exited with 0"]))
     # init's interactive shell (user/init/shell.c) driven through QEMU's stdin
@@ -361,10 +454,20 @@ def run_qemu(build, c):
            "--mem", c["mem"], "--firmware", c["fw"], "--append", c["append"]]
     if c["semihosting"]:
         cmd.append("--semihosting")
+    disk = None
+    if c.get("disk"):
+        disk = make_disk(build, c)
+        cmd += ["--disk", disk] + (["--virtio", c["virtio"]] if c.get("virtio") else [])
     cmd += c["extra"]  # tools/run options, then "--" and QEMU's own
     env = dict(os.environ, ZXRV_BUILD=build)
     line = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
-    return run_cmd(build, c, ["bash", "-c", "exec " + line])
+    ok, why, dt = run_cmd(build, c, ["bash", "-c", "exec " + line])
+    if ok and c.get("disk") == "blk-test":
+        ok, why = check_blk_test_disk(disk)
+        with open(log_path(build, c["name"]), "a") as f:
+            f.write(f"\nhost: disk image check: {'ok' if ok else 'FAILED'}: {why}\n")
+        why = "" if ok else why
+    return ok, why, dt
 
 
 def run_shell(build, c):
@@ -641,7 +744,8 @@ def main():
         print("conformance: family                      passed  failed")
         for _, label, ok, bad in fams:
             print(f"conformance: {label:<30} {ok:>6}  {bad:>6}")
-    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-call-smp1", "qemu-user-bench-call-smp2", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup"):
+    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-dma", "qemu-user-bench-call-smp1", "qemu-user-bench-call-smp2", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup",
+              "qemu-blk-bench-ops", "qemu-blk-bench-seq-legacy", "qemu-blk-bench-seq-modern"):
         path = log_path(a.build, b)
         if b in ran and os.path.exists(path):
             for line in open(path, errors="replace"):
@@ -668,6 +772,12 @@ def main():
             for line in open(path, errors="replace"):
                 if re.match(r"smp-stress: \d+ harts", line):
                     print(f"stress: {b[len('qemu-smp-stress-'):]}: {line.rstrip()[len('smp-stress: '):]}")
+    for b in sorted(n for n in ran if n.startswith("qemu-dma-stress-")):
+        path = log_path(a.build, b)
+        if os.path.exists(path):
+            for line in open(path, errors="replace"):
+                if re.match(r"dma-stress: \d+ harts", line):
+                    print(f"stress: dma {b[len('qemu-dma-stress-'):]}: {line.rstrip()[len('dma-stress: '):]}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
