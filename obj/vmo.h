@@ -307,7 +307,8 @@ zx_status_t vmo_lock(struct vmo *v, uint64_t off, uint64_t len, bool try_only, z
 // zero the VMO goes to the tail of the LRU (reclaimable again).
 zx_status_t vmo_unlock(struct vmo *v, uint64_t off, uint64_t len);
 // Discard unlocked discardable VMOs, least recently unlocked first, until at
-// least want_pages pages were freed or none is left. Each discarded VMO loses
+// least want_pages pages were freed or none is left. A VMO with pinned pages
+// (locked when pinned, unlocked since) is skipped and stays on the LRU. Each discarded VMO loses
 // every page (unmapped first), is marked discarded and leaves the LRU (even
 // when it had no pages). Returns the pages freed: data pages plus radix node
 // pages. Call with no VMO or VMAR lock held.

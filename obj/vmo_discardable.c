@@ -101,10 +101,12 @@ zx_status_t vmo_unlock(struct vmo *v, uint64_t off, uint64_t len) {
 static uint64_t vmo_discard(struct vmo *v) {
     uint64_t f = vmo_op_begin(v);
     uint64_t freed = 0;
-    if (v->lock_count == 0 && !v->discarded && !v->pin_count) {  // pinned pages stay
+    if (v->lock_count == 0 && !v->discarded && !v->pin_count) {
         v->discarded = true;
         vmo_lru_remove(v);
         freed = vmo_free_pages_locked(v, 0, v->size >> PAGE_SHIFT, &f);
+    } else if (v->lock_count == 0 && !v->discarded) {
+        vmo_lru_append(v);  // pinned since the scan: its pages stay, it stays reclaimable later
     }
     vmo_op_end(v, f);
     return freed;
@@ -116,6 +118,9 @@ uint64_t vmo_reclaim_discardable(uint64_t want_pages) {
         struct vmo *v = NULL;
         uint64_t f = spin_lock_irqsave(&lru_lock);
         for (struct vmo *c = lru_head; c; c = c->lru_next) {
+            // A pinned VMO keeps its pages (unlocked after it was pinned): skip
+            // it (a racy read; vmo_discard checks again under the VMO lock).
+            if (__atomic_load_n(&c->pin_count, __ATOMIC_RELAXED)) continue;
             if (object_try_ref(&c->obj)) {  // refcount 0: destroy is taking it off
                 v = c;
                 lru_remove_locked(v);

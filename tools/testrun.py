@@ -202,6 +202,11 @@ def qemu_cases():
                                    r"bench: kernel bytes per event pair side: \d+",
                                    r"bench: zx_channel_call round trip to another process, 1 hart: \d+",
                                    r"init: bench-wait exited with 0", rf"init: bench-wait {CLEAN}"]))
+    cases.append(qemu_case("qemu-user-bench-dma", append="init.run=bench-dma lockdep=off", extra=["--icount"],
+                           timeout=120,
+                           expect=[r"bench: zx_bti_pin \+ zx_pmt_unpin, 1 page: \d+ instructions",
+                                   r"bench: kernel bytes per PMT .*: \d+",
+                                   r"init: bench-dma exited with 0", rf"init: bench-dma {CLEAN}"]))
     # Interrupt latency: PLIC claim (the packet's timestamp) to zx_port_wait
     # returning in the driver, under -icount (1 ns per instruction).
     cases.append(qemu_case("qemu-irq-latency-icount", append="lockdep=off init.run=interrupt DeviceLatency KernelBytes",
@@ -257,6 +262,16 @@ def qemu_cases():
                                expect=[r"port-stress: victim killed in its waits", r"port-stress: \d+ harts, .* 0 failures",
                                        r"init: port-stress exited with 0",
                                        rf"init: port-stress {CLEAN}"], **kw))
+    # The DMA stress program (user/tests/dma-stress.c): pins, unpins,
+    # quarantines and releases racing decommits, zeroing, snapshots and
+    # resizes on every hart, then a victim killed with pins outstanding; the
+    # counters are checked around the victim and by init's leak check.
+    for name, kw in (("virt-smp1", dict()), ("virt-smp4", dict(smp=4, extra=["--tcg", "multi"])),
+                     ("virt-smp2-single-tcg", dict(smp=2, extra=["--tcg", "single"]))):
+        cases.append(qemu_case(f"qemu-dma-stress-{name}", append="init.run=dma-stress 2000", timeout=600,
+                               expect=[r"dma-stress: victim killed with 5 pins",
+                                       r"dma-stress: \d+ harts, .* 0 failures",
+                                       r"init: dma-stress exited with 0", rf"init: dma-stress {CLEAN}"], **kw))
     # The interrupt stress program (user/tests/irq-stress.c): interrupt
     # objects triggered, waited on, bound, acked, destroyed and closed by
     # threads on every hart, then a victim killed holding a PLIC source.
@@ -326,11 +341,13 @@ def qemu_cases():
                             expect=[r"consoled: interrupt at \d+ ns: zx_port_wait returned \d+ ns later, 1 bytes "
                                     r"read and echoed \d+ ns later \(\d+ instructions\)", r"zxrv: init exited with 0"]))
     # user/README.md's stdin example (ask.c), taken from the README, built
-    # with tools/run --user ask.c --shell and run from the shell.
+    # with tools/run --user ask.c --shell and run from the shell (after the
+    # other cases: tools/run runs ninja and writes build/user-run/).
     cases.append(dict(shell_case("tools-run-user-readme-stdin-example",
                                  [(SHELL_PROMPT, "ask\r"), (r"name\? ", "Ada\r"),
                                   (r"hello, Ada\r?\ninit: ask exited with 0\r?\n[^\n]*\n" + SHELL_PROMPT, "exit\r")],
-                                 expect=[r"zxrv: init exited with 0"]), readme_example="ask.c"))
+                                 expect=[r"zxrv: init exited with 0"]), readme_example="ask.c",
+                      solo=True))  # alone: tools/run --user writes build/user-run/ as the other example does
     # No console input (a boot archive without consoled): init says so,
     # lists the archive and exits 0, as before the shell.
     cases.append(dict(qemu_case("qemu-shell-fallback-no-consoled", append="",
@@ -727,7 +744,7 @@ def main():
         print("conformance: family                      passed  failed")
         for _, label, ok, bad in fams:
             print(f"conformance: {label:<30} {ok:>6}  {bad:>6}")
-    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-call-smp1", "qemu-user-bench-call-smp2", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup",
+    for b in ("qemu-user-bench", "qemu-user-bench-wait", "qemu-user-bench-dma", "qemu-user-bench-call-smp1", "qemu-user-bench-call-smp2", "qemu-user-bench-smp4-ops", "qemu-user-bench-smp2-speedup",
               "qemu-blk-bench-ops", "qemu-blk-bench-seq-legacy", "qemu-blk-bench-seq-modern"):
         path = log_path(a.build, b)
         if b in ran and os.path.exists(path):
@@ -755,6 +772,12 @@ def main():
             for line in open(path, errors="replace"):
                 if re.match(r"smp-stress: \d+ harts", line):
                     print(f"stress: {b[len('qemu-smp-stress-'):]}: {line.rstrip()[len('smp-stress: '):]}")
+    for b in sorted(n for n in ran if n.startswith("qemu-dma-stress-")):
+        path = log_path(a.build, b)
+        if os.path.exists(path):
+            for line in open(path, errors="replace"):
+                if re.match(r"dma-stress: \d+ harts", line):
+                    print(f"stress: dma {b[len('qemu-dma-stress-'):]}: {line.rstrip()[len('dma-stress: '):]}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

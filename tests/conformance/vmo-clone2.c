@@ -1054,6 +1054,65 @@ TEST_CASE(SnapshotAtLeastOnWriteSliceInChain) {
     zx_handle_close(vmo);
 }
 
+// ---------------------------------------------------------------------------
+// Contiguous VMOs and pinning (BTIs over the stub IOMMU; vmo-helpers.h).
+
+// ForbidContiguousVmo: no copy-on-write child of a contiguous VMO
+// (INVALID_ARGS); it stays contiguous.
+TEST_CASE(ForbidContiguousVmo) {
+    zx_handle_t iommu, bti, vmo, child;
+    ASSERT_OK(vmo_make_bti("ForbidContiguousVmo", &iommu, &bti));
+    ASSERT_OK(zx_vmo_create_contiguous(bti, PAGE, 0, &vmo));
+    EXPECT_STATUS(zx_vmo_create_child(vmo, SNAP, 0, PAGE, &child), ZX_ERR_INVALID_ARGS);
+    CHECK_CONTIG_STATE(bti, vmo, 1);
+    zx_handle_close(vmo);
+    VMO_CLOSE_BTI(iommu, bti);
+}
+
+// PinBeforeCreateFailure: a snapshot of a VMO with pinned pages is
+// BAD_STATE; after the unpin it succeeds.
+TEST_CASE(PinBeforeCreateFailure) {
+    zx_handle_t iommu, bti, vmo, pmt, clone;
+    ASSERT_OK(vmo_make_bti("PinBeforeCreateFailure", &iommu, &bti));
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    zx_paddr_t addr;
+    ASSERT_OK(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, PAGE, &addr, 1, &pmt));
+    EXPECT_STATUS(zx_vmo_create_child(vmo, SNAP, 0, PAGE, &clone), ZX_ERR_BAD_STATE);
+    zx_pmt_unpin(pmt);
+    EXPECT_OK(zx_vmo_create_child(vmo, SNAP, 0, PAGE, &clone));
+    zx_handle_close(clone);
+    zx_handle_close(vmo);
+    VMO_CLOSE_BTI(iommu, bti);
+}
+
+// PinClonePages: a VMO and its snapshot share their 4 pages until both are
+// pinned: then no physical page is common to them, and each still reads the
+// pattern.
+TEST_CASE(PinClonePages) {
+    zx_handle_t iommu, bti, vmo, clone, parent_pmt, clone_pmt;
+    ASSERT_OK(vmo_make_bti("PinClonePages", &iommu, &bti));
+    enum { kPageCount = 4 };
+    const uint32_t kTestPattern = 0x73570f00;
+    ASSERT_OK(zx_vmo_create(kPageCount * PAGE, 0, &vmo));
+    for (uint32_t i = 0; i < kPageCount; i++) VMO_WRITE(vmo, kTestPattern + i, PAGE * i);
+    ASSERT_OK(zx_vmo_create_child(vmo, SNAP, 0, kPageCount * PAGE, &clone));
+    for (uint32_t i = 0; i < kPageCount; i++) VMO_CHECK(vmo, kTestPattern + i, PAGE * i);
+    zx_paddr_t parent_paddrs[kPageCount] = {0}, clone_paddrs[kPageCount] = {0};
+    EXPECT_OK(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, kPageCount * PAGE, parent_paddrs, kPageCount, &parent_pmt));
+    EXPECT_OK(zx_bti_pin(bti, ZX_BTI_PERM_READ, clone, 0, kPageCount * PAGE, clone_paddrs, kPageCount, &clone_pmt));
+    for (int i = 0; i < kPageCount; i++)
+        for (int j = 0; j < kPageCount; j++) EXPECT_NE(parent_paddrs[i], clone_paddrs[j]);
+    for (uint32_t i = 0; i < kPageCount; i++) {
+        VMO_CHECK(vmo, kTestPattern + i, PAGE * i);
+        VMO_CHECK(clone, kTestPattern + i, PAGE * i);
+    }
+    zx_pmt_unpin(parent_pmt);
+    zx_pmt_unpin(clone_pmt);
+    zx_handle_close(clone);
+    zx_handle_close(vmo);
+    VMO_CLOSE_BTI(iommu, bti);
+}
+
 int main(int argc, char **argv) {
     return zxrv_test_main(argc, argv);
 }

@@ -30,7 +30,10 @@
 #include <zircon/process.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/iommu.h>
+#include <zircon/syscalls/resource.h>
 #include <zxrv/test.h>
+#include <zxrv/testutil.h>
 
 #define PAGE 4096ull
 
@@ -268,5 +271,53 @@ static inline zx_status_t vmo_threads_join(struct vmo_threads *t, int64_t timeou
     zx_handle_close(t->stack_vmo);
     return result;
 }
+
+// A BTI over the stub IOMMU, named `name` (Zircon's CreateNamedBti), the
+// IOMMU made from a SYSTEM resource with base ZX_RSRC_SYSTEM_IOMMU_BASE cut
+// from the root resource (maybe_standalone::GetSystemResourceWithBase).
+static inline zx_status_t vmo_make_bti(const char *name, zx_handle_t *iommu, zx_handle_t *bti) {
+    zx_handle_t rsrc;
+    zx_status_t st = zx_resource_create(zxrv_root_resource(), ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_IOMMU_BASE, 1,
+                                        "iommu", 5, &rsrc);
+    if (st != ZX_OK) return st;
+    zx_iommu_desc_dummy_t desc = {0};
+    st = zx_iommu_create(rsrc, ZX_IOMMU_TYPE_DUMMY, &desc, sizeof desc, iommu);
+    zx_handle_close(rsrc);
+    if (st != ZX_OK) return st;
+    st = zx_bti_create(*iommu, 0, 0xdeadbeef, bti);
+    if (st == ZX_OK) st = zx_object_set_property(*bti, ZX_PROP_NAME, name, strlen(name));
+    if (st != ZX_OK) zx_handle_close(*iommu);
+    return st;
+}
+
+// Zircon's CreateDeferredBtiCheck, at the end of a case: the BTI has no PMT
+// left, quarantined or not; then both handles are closed.
+static inline void vmo_close_bti_at(zx_handle_t iommu, zx_handle_t bti, const char *file, int line) {
+    zx_info_bti_t info;
+    memset(&info, 0xff, sizeof info);
+    vmo_count(zxrv_test_check_status(zx_object_get_info(bti, ZX_INFO_BTI, &info, sizeof info, NULL, NULL), ZX_OK,
+                                     "ZX_INFO_BTI", file, line));
+    vmo_count(zxrv_test_check_eq((int64_t)info.pmo_count, 0, true, "bti pmo_count", file, line));
+    vmo_count(zxrv_test_check_eq((int64_t)info.quarantine_count, 0, true, "bti quarantine_count", file, line));
+    zx_handle_close(bti);
+    zx_handle_close(iommu);
+}
+#define VMO_CLOSE_BTI(iommu, bti) vmo_close_bti_at((iommu), (bti), __FILE__, __LINE__)
+
+// Zircon's CheckContigState<N>: the first n pages of vmo, pinned, have
+// consecutive physical addresses (n at most 64).
+static inline bool vmo_check_contig_at(zx_handle_t bti, zx_handle_t vmo, unsigned n, const char *file, int line) {
+    zx_paddr_t addrs[64];
+    zx_handle_t pmt;
+    zx_status_t st = zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, n * PAGE, addrs, n, &pmt);
+    if (!vmo_count(zxrv_test_check_status(st, ZX_OK, "pin failed", file, line))) return false;
+    zx_pmt_unpin(pmt);
+    for (unsigned i = 0; i + 1 < n; i++)
+        if (!vmo_count(zxrv_test_check_eq((int64_t)(addrs[i] + PAGE), (int64_t)addrs[i + 1], true,
+                                          "contiguous addresses", file, line)))
+            return false;
+    return true;
+}
+#define CHECK_CONTIG_STATE(bti, vmo, n) vmo_check_contig_at((bti), (vmo), (n), __FILE__, __LINE__)
 
 #endif

@@ -3,8 +3,8 @@
 // parent's pages; one case per Zircon case name whose feature this kernel has, written in
 // C against our own headers. Where Zircon waits without a deadline for a signal that
 // should already be set, we wait at most a second (a kernel bug fails the case instead of
-// hanging the run). RoundUpSizePhysical slices a physical VMO (the UART page) where Zircon
-// slices a contiguous one. The cases not ported are listed in README.md with the reason.
+// hanging the run). RoundUpSizePhysical slices a contiguous VMO as Zircon does, and also a
+// physical one (the UART page). The cases not ported are listed in README.md with the reason.
 #include <string.h>
 #include <zircon/process.h>
 #include <zircon/syscalls.h>
@@ -202,9 +202,16 @@ TEST_CASE(CowPageSourceThroughSlices) {
     zx_handle_close(vmo);
 }
 
-// RoundUpSizePhysical: a slice of a physical VMO with a size below a page is rounded up.
+// RoundUpSizePhysical: a slice of a contiguous VMO (Zircon's case), and of a physical VMO
+// (ours), with a size below a page is rounded up.
 TEST_CASE(RoundUpSizePhysical) {
-    zx_handle_t phys, child;
+    zx_handle_t iommu, bti, contig, phys, child;
+    ASSERT_OK(vmo_make_bti("RoundUpSizePhysical", &iommu, &bti));
+    ASSERT_OK(zx_vmo_create_contiguous(bti, PAGE, 0, &contig));
+    EXPECT_OK(zx_vmo_create_child(contig, SLICE, 0, 42, &child));
+    zx_handle_close(child);
+    zx_handle_close(contig);
+    VMO_CLOSE_BTI(iommu, bti);
     ASSERT_OK(zx_vmo_create_physical(zxrv_root_resource(), 0x10000000, PAGE, &phys));
     EXPECT_OK(zx_vmo_create_child(phys, SLICE, 0, 42, &child));
     uint64_t size = 0;
@@ -274,6 +281,62 @@ TEST_CASE(AttributedCounts) {
     EXPECT_OK(zx_vmo_read(slice, &data, 0, sizeof data));
     EXPECT_EQ(data, val);
     zx_handle_close(slice);
+}
+
+// ---------------------------------------------------------------------------
+// Contiguous VMOs and pinning (BTIs over the stub IOMMU; vmo-helpers.h).
+
+// ChildSliceOfContiguousParentIsContiguous: ZX_INFO_VMO_CONTIGUOUS on a slice of a
+// contiguous VMO.
+TEST_CASE(ChildSliceOfContiguousParentIsContiguous) {
+    zx_handle_t iommu, bti, parent, child;
+    ASSERT_OK(vmo_make_bti("ChildSliceOfContiguousParentIsContiguous", &iommu, &bti));
+    EXPECT_OK(zx_vmo_create_contiguous(bti, PAGE, 0, &parent));
+    ASSERT_OK(zx_vmo_create_child(parent, SLICE, 0, PAGE, &child));
+    EXPECT_EQ(vmo_info(child).flags & ZX_INFO_VMO_CONTIGUOUS, ZX_INFO_VMO_CONTIGUOUS);
+    zx_handle_close(child);
+    zx_handle_close(parent);
+    VMO_CLOSE_BTI(iommu, bti);
+}
+
+// ParentContiguousVmoStaysPinnedWithoutHandle: with the contiguous parent's handle
+// closed, zeroing all of a slice of it keeps its 32 pages where they were (the same
+// physical addresses pinned through the slice, with another VMO committed meanwhile).
+TEST_CASE(ParentContiguousVmoStaysPinnedWithoutHandle) {
+    zx_handle_t iommu, bti, parent, child, pmt, unrelated;
+    ASSERT_OK(vmo_make_bti("ParentContiguousVmoStaysPinnedWithoutHandle", &iommu, &bti));
+    enum { kPageCount = 32 };
+    const uint64_t size = kPageCount * PAGE;
+    EXPECT_OK(zx_vmo_create_contiguous(bti, size, 0, &parent));
+    zx_paddr_t paddr[kPageCount], paddr_slice[kPageCount];
+    ASSERT_OK(zx_bti_pin(bti, ZX_BTI_PERM_READ, parent, 0, size, paddr, kPageCount, &pmt));
+    EXPECT_OK(zx_pmt_unpin(pmt));
+    ASSERT_OK(zx_vmo_create_child(parent, SLICE, 0, size, &child));
+    zx_handle_close(parent);
+    EXPECT_OK(zx_vmo_op_range(child, ZX_VMO_OP_ZERO, 0, size, NULL, 0));
+    EXPECT_OK(zx_vmo_create(size, 0, &unrelated));
+    EXPECT_OK(zx_vmo_op_range(unrelated, ZX_VMO_OP_COMMIT, 0, size, NULL, 0));
+    ASSERT_OK(zx_bti_pin(bti, ZX_BTI_PERM_READ, child, 0, size, paddr_slice, kPageCount, &pmt));
+    EXPECT_OK(zx_pmt_unpin(pmt));
+    for (int i = 0; i < kPageCount; i++) EXPECT_EQ(paddr[i], paddr_slice[i]);
+    zx_handle_close(unrelated);
+    zx_handle_close(child);
+    VMO_CLOSE_BTI(iommu, bti);
+}
+
+// Pin: pinning a slice blocks decommits in the parent (BAD_STATE).
+TEST_CASE(Pin) {
+    zx_handle_t iommu, bti, vmo, slice, pmt;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmo_create_child(vmo, SLICE, 0, PAGE, &slice));
+    ASSERT_OK(vmo_make_bti("VmoSliceTestCase::Pin", &iommu, &bti));
+    zx_paddr_t paddr;
+    ASSERT_OK(zx_bti_pin(bti, ZX_BTI_PERM_READ, slice, 0, PAGE, &paddr, 1, &pmt));
+    EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_DECOMMIT, 0, PAGE, NULL, 0), ZX_ERR_BAD_STATE);
+    EXPECT_OK(zx_pmt_unpin(pmt));
+    zx_handle_close(slice);
+    zx_handle_close(vmo);
+    VMO_CLOSE_BTI(iommu, bti);
 }
 
 int main(int argc, char **argv) {

@@ -359,6 +359,34 @@ TEST_CASE(ResizeOverHiddenMarkers) {
     zx_handle_close(vmo);
 }
 
+// Contiguous: zeroing a page of a contiguous VMO zeroes it in place: both
+// pages stay committed, at the same physical address.
+TEST_CASE(Contiguous) {
+    zx_handle_t iommu, bti, vmo, pmt;
+    ASSERT_OK(vmo_make_bti("VmoZero Contiguous", &iommu, &bti));
+    ASSERT_OK(zx_vmo_create_contiguous(bti, PAGE * 2, 0, &vmo));
+    EXPECT_EQ(vmo_info(vmo).committed_bytes, PAGE * 2);
+    zx_paddr_t phys_addr = 0, phys_addr2 = 0;
+    EXPECT_OK(zx_bti_pin(bti, ZX_BTI_PERM_WRITE | ZX_BTI_CONTIGUOUS, vmo, 0, PAGE * 2, &phys_addr, 1, &pmt));
+    zx_pmt_unpin(pmt);
+    volatile uint32_t *ptr = map_rw(vmo, PAGE * 2);
+    ASSERT_TRUE(ptr != NULL);
+    for (uint64_t i = 0; i < PAGE * 2 / 4; i++) ptr[i] = 0xffffffffu;
+    EXPECT_OK(zx_vmo_op_range(vmo, ZX_VMO_OP_ZERO, 0, PAGE, NULL, 0));
+    EXPECT_EQ(vmo_info(vmo).committed_bytes, PAGE * 2);
+    bool zero = true, ff = true;
+    for (uint64_t i = 0; i < PAGE / 4; i++) zero = zero && ptr[i] == 0;
+    for (uint64_t i = PAGE / 4; i < PAGE * 2 / 4; i++) ff = ff && ptr[i] == 0xffffffffu;
+    EXPECT_TRUE(zero);
+    EXPECT_TRUE(ff);
+    EXPECT_OK(zx_bti_pin(bti, ZX_BTI_PERM_WRITE | ZX_BTI_CONTIGUOUS, vmo, 0, PAGE * 2, &phys_addr2, 1, &pmt));
+    zx_pmt_unpin(pmt);
+    EXPECT_EQ(phys_addr, phys_addr2);
+    unmap(ptr, PAGE * 2);
+    zx_handle_close(vmo);
+    VMO_CLOSE_BTI(iommu, bti);
+}
+
 int main(int argc, char **argv) {
     return zxrv_test_main(argc, argv);
 }

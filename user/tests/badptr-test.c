@@ -6,6 +6,9 @@
 #include <string.h>
 #include <zircon/process.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/iommu.h>
+#include <zircon/syscalls/object.h>
+#include <zircon/syscalls/resource.h>
 #include <zxrv/devices.h>
 #include <zxrv/test.h>
 #include <zxrv/testutil.h>
@@ -240,6 +243,63 @@ TEST_CASE(futex_pointers) {
     EXPECT_STATUS(zx_futex_get_owner(&f, NULL), ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_futex_get_owner(&f, (zx_koid_t *)(aligned_buf + 4)), ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_futex_wait((zx_futex_t *)(aligned_buf + 2), 0, ZX_HANDLE_INVALID, 0), ZX_ERR_INVALID_ARGS);
+}
+
+// The DMA calls: zx_iommu_create's descriptor and out-pointer,
+// zx_bti_create's, zx_vmo_create_contiguous's, zx_bti_pin's address array
+// (also one that runs past the end of user space: the pin is made, the copy
+// fails, and it is undone, never quarantined) and PMT out-pointer; then the
+// BTI has no PMT and the kernel's pages, objects and heap are as before.
+TEST_CASE(dma_calls) {
+    zxrv_kernel_stats_t a, b;
+    zx_handle_t rsrc, iommu, bti, vmo, pmt;
+    ASSERT_OK(zx_resource_create(zxrv_root_resource(), ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_IOMMU_BASE, 1, "i", 1,
+                                 &rsrc));
+    zx_iommu_desc_dummy_t desc = {0};
+    ASSERT_OK(zx_iommu_create(rsrc, ZX_IOMMU_TYPE_DUMMY, &desc, sizeof desc, &iommu));
+    ASSERT_OK(zx_bti_create(iommu, 0, 1, &bti));
+    ASSERT_OK(zx_vmo_create(4 * 4096, 0, &vmo));
+    ASSERT_OK(zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0, 4 * 4096, NULL, 0));  // pins commit: done first
+    ASSERT_OK(zxrv_kernel_stats(&a));
+    zx_paddr_t addrs[4];
+    for (unsigned i = 0; i < NBAD; i++) {
+        zx_handle_t h;
+        EXPECT_STATUS(zx_iommu_create(rsrc, ZX_IOMMU_TYPE_DUMMY, bad_ptrs[i], sizeof desc, &h), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_iommu_create(rsrc, ZX_IOMMU_TYPE_DUMMY, &desc, sizeof desc, (zx_handle_t *)bad_ptrs[i]),
+                      ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_bti_create(iommu, 0, 2, (zx_handle_t *)bad_ptrs[i]), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_vmo_create_contiguous(bti, 4096, 0, (zx_handle_t *)bad_ptrs[i]), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, 4 * 4096, (zx_paddr_t *)bad_ptrs[i], 4, &pmt),
+                      ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, 4 * 4096, addrs, 4, (zx_handle_t *)bad_ptrs[i]),
+                      ZX_ERR_INVALID_ARGS);
+    }
+    EXPECT_STATUS(zx_iommu_create(rsrc, ZX_IOMMU_TYPE_DUMMY, NULL, sizeof desc, &iommu), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_bti_create(iommu, 0, 2, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_bti_create(iommu, 0, 2, (zx_handle_t *)(aligned_buf + 1)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_create_contiguous(bti, 4096, 0, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, 4 * 4096, NULL, 4, &pmt), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, 4 * 4096, addrs, 4, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, 4 * 4096, (zx_paddr_t *)(aligned_buf + 4), 4, &pmt),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, 4 * 4096, addrs, 4, (zx_handle_t *)(aligned_buf + 2)),
+                  ZX_ERR_INVALID_ARGS);
+    // 32 bytes of addresses from 8 bytes before the end of user space.
+    EXPECT_STATUS(zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, 4 * 4096, (zx_paddr_t *)((char *)PAST_TOP - 8), 4, &pmt),
+                  ZX_ERR_INVALID_ARGS);
+    zx_info_bti_t info;
+    EXPECT_OK(zx_object_get_info(bti, ZX_INFO_BTI, &info, sizeof info, NULL, NULL));
+    EXPECT_EQ(info.pmo_count, 0);
+    EXPECT_EQ(info.quarantine_count, 0);
+    EXPECT_STATUS(zx_object_get_info(bti, ZX_INFO_BTI, UNMAPPED, sizeof info, NULL, NULL), ZX_ERR_INVALID_ARGS);
+    ASSERT_OK(zxrv_kernel_stats(&b));
+    EXPECT_EQ(b.live_objects, a.live_objects);
+    EXPECT_EQ(b.heap_blocks, a.heap_blocks);
+    EXPECT_EQ(b.free_pages, a.free_pages);
+    zx_handle_close(vmo);
+    zx_handle_close(bti);
+    zx_handle_close(iommu);
+    zx_handle_close(rsrc);
 }
 
 TEST_CASE(nothing_leaked) {
