@@ -93,20 +93,25 @@ static zx_status_t process_info(struct process *p, uint32_t topic, uptr_t buffer
     return single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
 }
 
-// An array of koids: as many as fit go to the buffer, *actual gets how many
-// were written and *avail how many there are; ZX_OK even when the buffer is
-// too small (Zircon's PROCESS_THREADS and JOB_* topics). Frees `koids`.
+// An array of `count` records of `size` bytes: as many as fit go to the
+// buffer, *actual gets how many were written and *avail how many there are;
+// ZX_OK even when the buffer is too small (Zircon's PROCESS_THREADS and JOB_*
+// topics).
+static zx_status_t record_array(const void *recs, size_t size, size_t count, uptr_t buffer, size_t buffer_size,
+                                uptr_t actual, uptr_t avail) {
+    size_t n = buffer_size / size;
+    if (n > count) n = count;
+    if (n && copy_to_user(buffer, recs, n * size) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (!uptr_is_null(actual) && copy_to_user(actual, &n, sizeof(n)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (!uptr_is_null(avail) && copy_to_user(avail, &count, sizeof(count)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    return ZX_OK;
+}
+
+// The same for koids; frees `koids`.
 static zx_status_t koid_array(zx_koid_t *koids, size_t count, uptr_t buffer, size_t buffer_size, uptr_t actual,
                               uptr_t avail) {
-    size_t n = buffer_size / sizeof(zx_koid_t);
-    if (n > count) n = count;
-    zx_status_t st = ZX_OK;
-    if (n && copy_to_user(buffer, koids, n * sizeof(zx_koid_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    zx_status_t st = record_array(koids, sizeof(zx_koid_t), count, buffer, buffer_size, actual, avail);
     kfree(koids);
-    if (st == ZX_OK && !uptr_is_null(actual) && copy_to_user(actual, &n, sizeof(n)) != ZX_OK)
-        st = ZX_ERR_INVALID_ARGS;
-    if (st == ZX_OK && !uptr_is_null(avail) && copy_to_user(avail, &count, sizeof(count)) != ZX_OK)
-        st = ZX_ERR_INVALID_ARGS;
     return st;
 }
 
@@ -241,15 +246,9 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
         if (type != ZX_OBJ_TYPE_RESOURCE || ((struct resource *)o)->kind != ZX_RSRC_KIND_ROOT) {
             st = ZX_ERR_WRONG_TYPE;
         } else {
-            size_t count, n = buffer_size / sizeof(zxrv_device_info_t);
+            size_t count;
             const zxrv_device_info_t *list = devices_list(&count);
-            if (n > count) n = count;
-            st = ZX_OK;
-            if (n && copy_to_user(buffer, list, n * sizeof(*list)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-            if (st == ZX_OK && !uptr_is_null(actual) && copy_to_user(actual, &n, sizeof(n)) != ZX_OK)
-                st = ZX_ERR_INVALID_ARGS;
-            if (st == ZX_OK && !uptr_is_null(avail) && copy_to_user(avail, &count, sizeof(count)) != ZX_OK)
-                st = ZX_ERR_INVALID_ARGS;
+            st = record_array(list, sizeof(*list), count, buffer, buffer_size, actual, avail);
         }
     } else if (topic == ZXRV_INFO_KERNEL_STATS) {
         if (type != ZX_OBJ_TYPE_RESOURCE || ((struct resource *)o)->kind != ZX_RSRC_KIND_ROOT) {

@@ -11,6 +11,7 @@
 #include <zircon/process.h>
 #include <zircon/syscalls.h>
 #include <zxrv/bootstrap.h>
+#include <zxrv/console_rsrc.h>
 
 #define PAGE 4096ull
 
@@ -46,17 +47,9 @@ int main(int argc, char **argv) {
         printf("uartdrv: ZX_INFO_RESOURCE: %d\n", st);
         return 3;
     }
-    // The name is "COMPAT/REG_SHIFT/REG_IO_WIDTH" (user/init/init.c).
     char compat[ZX_MAX_NAME_LEN];
-    strncpy(compat, info.name, sizeof compat - 1);
-    compat[sizeof compat - 1] = 0;
-    unsigned shift = 0, width = 1;
-    char *slash = strchr(compat, '/');
-    if (slash) {
-        *slash = 0;
-        shift = (unsigned)strtoul(slash + 1, &slash, 10);
-        if (*slash == '/') width = (unsigned)strtoul(slash + 1, NULL, 10);
-    }
+    unsigned shift, width;
+    zxrv_console_rsrc_parse(info.name, compat, &shift, &width);  // "COMPAT/REG_SHIFT/REG_IO_WIDTH"
     uint64_t page_base = info.base & ~(PAGE - 1);
     uint64_t len = (info.base + info.size - page_base + PAGE - 1) & ~(PAGE - 1);
     zx_handle_t vmo;
