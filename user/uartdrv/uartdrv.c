@@ -13,7 +13,6 @@
 #include <zxrv/bootstrap.h>
 #include <zxrv/console_rsrc.h>
 
-#define PAGE 4096ull
 
 static void ns16550_putc(volatile uint8_t *regs, unsigned shift, unsigned width, char c) {
     volatile uint8_t *lsr = regs + (5u << shift), *thr = regs;
@@ -41,31 +40,17 @@ int main(int argc, char **argv) {
         printf("uartdrv: no console MMIO resource from init\n");
         return 2;
     }
-    zx_info_resource_t info;
-    zx_status_t st = zx_object_get_info(rsrc, ZX_INFO_RESOURCE, &info, sizeof info, NULL, NULL);
+    zxrv_console_regs_t r;
+    int step;
+    const char *call;
+    zx_status_t st = zxrv_console_rsrc_map(rsrc, &r, &step, &call);
     if (st != ZX_OK) {
-        printf("uartdrv: ZX_INFO_RESOURCE: %d\n", st);
-        return 3;
+        printf("uartdrv: %s: %d\n", call, st);
+        return 3 + step;
     }
-    char compat[ZX_MAX_NAME_LEN];
-    unsigned shift, width;
-    zxrv_console_rsrc_parse(info.name, compat, &shift, &width);  // "COMPAT/REG_SHIFT/REG_IO_WIDTH"
-    uint64_t page_base = info.base & ~(PAGE - 1);
-    uint64_t len = (info.base + info.size - page_base + PAGE - 1) & ~(PAGE - 1);
-    zx_handle_t vmo;
-    st = zx_vmo_create_physical(rsrc, page_base, len, &vmo);
-    if (st != ZX_OK) {
-        printf("uartdrv: zx_vmo_create_physical(%#llx, %#llx): %d\n", (unsigned long long)page_base,
-               (unsigned long long)len, st);
-        return 4;
-    }
-    zx_vaddr_t addr;
-    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, len, &addr);
-    if (st != ZX_OK) {
-        printf("uartdrv: zx_vmar_map: %d\n", st);
-        return 5;
-    }
-    volatile uint8_t *regs = (volatile uint8_t *)(addr + (info.base - page_base));
+    const char *compat = r.compat;
+    unsigned shift = r.shift, width = r.width;
+    volatile uint8_t *regs = r.regs;
     bool ns = !strcmp(compat, "ns16550a") || !strcmp(compat, "ns16550");
     if (!ns && strcmp(compat, "sifive,uart0") != 0) {
         printf("uartdrv: no driver for \"%s\"\n", compat);
@@ -79,8 +64,7 @@ int main(int argc, char **argv) {
         if (ns) ns16550_putc(regs, shift, width, c); else sifive_putc(regs, c);
         if (!*p) break;
     }
-    zx_vmar_unmap(zx_vmar_root_self(), addr, len);
-    zx_handle_close(vmo);
+    zx_vmar_unmap(zx_vmar_root_self(), r.map_addr, r.map_len);
     zx_handle_close(rsrc);
     return 0;
 }

@@ -46,7 +46,6 @@
 
 #include "uart.h"
 
-#define PAGE 4096ull
 #define MAX_CLIENTS 32u
 #define MAX_PENDING 64u
 #define POLL_NS ZX_MSEC(10)
@@ -216,7 +215,7 @@ static uint64_t rdinstret(void) {
 
 // The interrupt object for the console's receive interrupt, bound to the
 // port; ZX_HANDLE_INVALID (with the reason printed) when there is none.
-static zx_handle_t setup_irq(zx_handle_t root, const zx_info_resource_t *mmio) {
+static zx_handle_t setup_irq(zx_handle_t root, uint64_t base) {
     static zxrv_device_info_t devs[64];
     size_t n = 0, avail = 0;
     zx_status_t st = zx_object_get_info(root, ZXRV_INFO_DEVICES, devs, sizeof devs, &n, &avail);
@@ -226,9 +225,9 @@ static zx_handle_t setup_irq(zx_handle_t root, const zx_info_resource_t *mmio) {
     }
     const zxrv_device_info_t *d = NULL;
     for (size_t i = 0; i < n; i++)
-        if (devs[i].base == mmio->base) d = &devs[i];
+        if (devs[i].base == base) d = &devs[i];
     if (d == NULL || d->irq_count == 0) {
-        printf("consoled: the device list gives the UART at %#" PRIx64 " no interrupt\n", mmio->base);
+        printf("consoled: the device list gives the UART at %#" PRIx64 " no interrupt\n", base);
         return ZX_HANDLE_INVALID;
     }
     uint32_t irq = d->irqs[0];
@@ -251,7 +250,7 @@ static zx_handle_t setup_irq(zx_handle_t root, const zx_info_resource_t *mmio) {
         zx_handle_close(intr);
         return ZX_HANDLE_INVALID;
     }
-    printf("consoled: %s at %#" PRIx64 ", receive interrupt %u\n", d->compatible, mmio->base, irq);
+    printf("consoled: %s at %#" PRIx64 ", receive interrupt %u\n", d->compatible, base, irq);
     return intr;
 }
 
@@ -265,34 +264,17 @@ int main(int argc, char **argv) {
         printf("consoled: needs the console MMIO resource and a connection (PA_USER0)\n");
         return 2;
     }
-    zx_info_resource_t info;
-    zx_status_t st = zx_object_get_info(rsrc, ZX_INFO_RESOURCE, &info, sizeof info, NULL, NULL);
+    zxrv_console_regs_t r;
+    int step;
+    const char *call;
+    zx_status_t st = zxrv_console_rsrc_map(rsrc, &r, &step, &call);
     if (st != ZX_OK) {
-        printf("consoled: ZX_INFO_RESOURCE: %s\n", zx_status_get_string(st));
-        return 3;
+        printf("consoled: %s: %s\n", call, zx_status_get_string(st));
+        return 3 + step;
     }
-    char compat[ZX_MAX_NAME_LEN];
-    unsigned shift, width;
-    zxrv_console_rsrc_parse(info.name, compat, &shift, &width);  // "COMPAT/REG_SHIFT/REG_IO_WIDTH"
-    uint64_t page_base = info.base & ~(PAGE - 1);
-    uint64_t len = (info.base + info.size - page_base + PAGE - 1) & ~(PAGE - 1);
-    zx_handle_t vmo;
-    st = zx_vmo_create_physical(rsrc, page_base, len, &vmo);
+    st = console_uart_init(&uart, r.compat, r.regs, r.size, r.shift, r.width);
     if (st != ZX_OK) {
-        printf("consoled: zx_vmo_create_physical: %s\n", zx_status_get_string(st));
-        return 4;
-    }
-    zx_vaddr_t addr;
-    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, len, &addr);
-    zx_handle_close(vmo);
-    if (st != ZX_OK) {
-        printf("consoled: zx_vmar_map: %s\n", zx_status_get_string(st));
-        return 5;
-    }
-    st = console_uart_init(&uart, compat, (volatile uint8_t *)(addr + (info.base - page_base)),
-                           (size_t)(len - (info.base - page_base)), shift, width);
-    if (st != ZX_OK) {
-        printf("consoled: no driver for \"%s\" (reg-shift %u, reg-io-width %u)\n", compat, shift, width);
+        printf("consoled: no driver for \"%s\" (reg-shift %u, reg-io-width %u)\n", r.compat, r.shift, r.width);
         return 6;
     }
     st = zx_port_create(ZX_PORT_BIND_TO_INTERRUPT, &port);
@@ -301,9 +283,9 @@ int main(int argc, char **argv) {
         return 7;
     }
     zx_handle_t intr = ZX_HANDLE_INVALID;
-    if (root != ZX_HANDLE_INVALID) intr = setup_irq(root, &info);
+    if (root != ZX_HANDLE_INVALID) intr = setup_irq(root, r.base);
     if (intr == ZX_HANDLE_INVALID)
-        printf("consoled: %s at %#" PRIx64 ": no receive interrupt, polling every 10 ms\n", compat, info.base);
+        printf("consoled: %s at %#" PRIx64 ": no receive interrupt, polling every 10 ms\n", r.compat, r.base);
     if (root != ZX_HANDLE_INVALID) zx_handle_close(root);
     zx_handle_close(rsrc);
     // Touch every buffer now: serving then commits no new page, and init's
