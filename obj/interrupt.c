@@ -13,7 +13,8 @@
 #include "obj/signal.h"
 #include "platform/plic.h"
 
-static uint64_t sched_f(void) { return sched_lock_irqsave(); }
+// A virtual interrupt has no PLIC source (sources start at 1).
+static bool is_virtual(const struct interrupt *irq) { return irq->src == 0; }
 
 // Queue the packet on the bound port with the pending timestamp.
 static bool send_packet_locked(struct interrupt *irq) {
@@ -23,7 +24,7 @@ static bool send_packet_locked(struct interrupt *irq) {
 }
 
 static void set_untriggered_locked(struct interrupt *irq, bool on, struct signal_observer **reap) {
-    if (!irq->virt) return;
+    if (!is_virtual(irq)) return;
     object_signal_locked(&irq->obj, on ? 0 : ZX_VIRTUAL_INTERRUPT_UNTRIGGERED,
                          on ? ZX_VIRTUAL_INTERRUPT_UNTRIGGERED : 0, reap);
 }
@@ -31,7 +32,6 @@ static void set_untriggered_locked(struct interrupt *irq, bool on, struct signal
 // A firing (the PLIC's claim or zx_interrupt_trigger): ZX_OK, or
 // ZX_ERR_CANCELED once destroyed.
 static zx_status_t fire_locked(struct interrupt *irq, zx_time_t ts) {
-    irq->fired++;
     if (!irq->timestamp) irq->timestamp = ts;  // the first firing not yet delivered
     if (irq->state == INTERRUPT_DESTROYED) return ZX_ERR_CANCELED;
     if (irq->state == INTERRUPT_NEEDACK && irq->port) return ZX_OK;  // delivered by the ack
@@ -49,7 +49,7 @@ static zx_status_t fire_locked(struct interrupt *irq, zx_time_t ts) {
 static bool irq_fired(void *arg, uint32_t src, zx_time_t ts) {
     (void)src;
     struct interrupt *irq = arg;
-    uint64_t f = sched_f();
+    uint64_t f = sched_lock_irqsave();
     fire_locked(irq, ts);
     bool keep_masked = irq->level || irq->state == INTERRUPT_DESTROYED;
     sched_unlock_irqrestore(f);
@@ -58,7 +58,7 @@ static bool irq_fired(void *arg, uint32_t src, zx_time_t ts) {
 
 // Route the source to the calling hart, where its waiter runs.
 static void route_here(struct interrupt *irq) {
-    if (irq->virt || !irq->registered) return;
+    if (is_virtual(irq) || !irq->registered) return;
     unsigned me = this_hart()->index;
     if (plic_route_of(irq->src) != (int)me && plic_hart_has_context(me)) (void)plic_route(irq->src, me);
 }
@@ -73,7 +73,7 @@ static zx_status_t destroy_common(struct interrupt *irq) {
     unregister(irq);  // masked, and its handler is not running
     struct signal_observer *reap = 0;
     zx_status_t st = ZX_OK;
-    uint64_t f = sched_f();
+    uint64_t f = sched_lock_irqsave();
     if (irq->port) {
         bool was_queued = port_remove_interrupt_locked(irq->port, &irq->packet);
         if (irq->state == INTERRUPT_NEEDACK && !was_queued) {
@@ -98,7 +98,7 @@ static void interrupt_free(struct object *o) {
     struct interrupt *irq = (struct interrupt *)o;
     unregister(irq);
     struct port *port = 0;
-    uint64_t f = sched_f();
+    uint64_t f = sched_lock_irqsave();
     if (irq->port) {
         port_remove_interrupt_locked(irq->port, &irq->packet);
         port = irq->port;
@@ -112,11 +112,10 @@ static void interrupt_free(struct object *o) {
 const struct object_ops interrupt_ops = {ZX_OBJ_TYPE_INTERRUPT, "interrupt", interrupt_free,
                                          interrupt_zero_handles};
 
-static struct interrupt *alloc_interrupt(uint32_t options) {
+static struct interrupt *alloc_interrupt(void) {
     struct interrupt *irq = kzalloc(sizeof(*irq));
     if (!irq) return 0;
     object_init(&irq->obj, &interrupt_ops);
-    irq->options = options;
     irq->state = INTERRUPT_IDLE;
     irq->packet.user = false;
     return irq;
@@ -125,9 +124,8 @@ static struct interrupt *alloc_interrupt(uint32_t options) {
 zx_status_t interrupt_create_virtual(uint32_t options, struct interrupt **out) {
     if (!(options & ZX_INTERRUPT_VIRTUAL) || (options & ~(ZX_INTERRUPT_VIRTUAL | ZX_INTERRUPT_TIMESTAMP_MONO)))
         return ZX_ERR_INVALID_ARGS;
-    struct interrupt *irq = alloc_interrupt(options);
+    struct interrupt *irq = alloc_interrupt();
     if (!irq) return ZX_ERR_NO_MEMORY;
-    irq->virt = true;
     irq->obj.signals = ZX_VIRTUAL_INTERRUPT_UNTRIGGERED;  // untriggered from the start
     *out = irq;
     return ZX_OK;
@@ -151,7 +149,7 @@ zx_status_t interrupt_create_physical(uint32_t src, uint32_t options, struct int
     case ZX_INTERRUPT_MODE_EDGE_BOTH: return ZX_ERR_NOT_SUPPORTED;
     default: return ZX_ERR_INVALID_ARGS;
     }
-    struct interrupt *irq = alloc_interrupt(options);
+    struct interrupt *irq = alloc_interrupt();
     if (!irq) return ZX_ERR_NO_MEMORY;
     irq->src = src;
     irq->level = level;
@@ -169,7 +167,7 @@ zx_status_t interrupt_create_physical(uint32_t src, uint32_t options, struct int
 zx_status_t interrupt_bind(struct interrupt *irq, struct port *port, uint64_t key) {
     object_ref(&port->obj);
     zx_status_t st = ZX_OK;
-    uint64_t f = sched_f();
+    uint64_t f = sched_lock_irqsave();
     if (irq->state == INTERRUPT_DESTROYED)
         st = ZX_ERR_CANCELED;
     else if (irq->state == INTERRUPT_WAITING)
@@ -196,7 +194,7 @@ zx_status_t interrupt_bind(struct interrupt *irq, struct port *port, uint64_t ke
 zx_status_t interrupt_unbind(struct interrupt *irq, struct port *port) {
     struct port *old = 0;
     zx_status_t st = ZX_OK;
-    uint64_t f = sched_f();
+    uint64_t f = sched_lock_irqsave();
     if (irq->port != port) {
         st = ZX_ERR_NOT_FOUND;
     } else if (irq->state == INTERRUPT_DESTROYED) {
@@ -216,7 +214,7 @@ zx_status_t interrupt_wait(struct interrupt *irq, zx_time_t *out_timestamp) {
     route_here(irq);
     for (;;) {
         struct signal_observer *reap = 0;
-        uint64_t f = sched_f();
+        uint64_t f = sched_lock_irqsave();
         if (irq->port) {
             sched_unlock_irqrestore(f);
             return ZX_ERR_BAD_STATE;
@@ -241,20 +239,12 @@ zx_status_t interrupt_wait(struct interrupt *irq, zx_time_t *out_timestamp) {
         }
         irq->state = INTERRUPT_WAITING;
         set_untriggered_locked(irq, true, &reap);
-        if (reap) {  // fired observers to free: not under the lock, so go round once more
-            sched_unlock_irqrestore(f);
-            signal_reap(reap);
-            f = sched_f();
-            if (irq->state != INTERRUPT_WAITING) {
-                sched_unlock_irqrestore(f);
-                continue;
-            }
-        }
         thread_obj_set_blocked(ZX_THREAD_STATE_BLOCKED_INTERRUPT);
         zx_status_t st = sched_block_locked(&irq->waiters, ZX_TIME_INFINITE, f);
         thread_obj_set_blocked(0);
+        signal_reap(reap);  // what the UNTRIGGERED signal's observers left, freed unlocked
         if (st != ZX_OK) {  // the thread is being killed
-            f = sched_f();
+            f = sched_lock_irqsave();
             if (irq->state == INTERRUPT_WAITING) irq->state = INTERRUPT_IDLE;
             sched_unlock_irqrestore(f);
             return st;
@@ -265,7 +255,7 @@ zx_status_t interrupt_wait(struct interrupt *irq, zx_time_t *out_timestamp) {
 zx_status_t interrupt_ack(struct interrupt *irq) {
     struct signal_observer *reap = 0;
     zx_status_t st = ZX_OK;
-    uint64_t f = sched_f();
+    uint64_t f = sched_lock_irqsave();
     if (!irq->port) {
         st = ZX_ERR_BAD_STATE;
     } else if (irq->state == INTERRUPT_DESTROYED) {
@@ -296,9 +286,9 @@ zx_status_t interrupt_ack(struct interrupt *irq) {
 zx_status_t interrupt_destroy(struct interrupt *irq) { return destroy_common(irq); }
 
 zx_status_t interrupt_trigger(struct interrupt *irq, zx_time_t timestamp) {
-    if (!irq->virt) return ZX_ERR_BAD_STATE;
+    if (!is_virtual(irq)) return ZX_ERR_BAD_STATE;
     struct signal_observer *reap = 0;
-    uint64_t f = sched_f();
+    uint64_t f = sched_lock_irqsave();
     zx_status_t st = fire_locked(irq, timestamp);
     if (st == ZX_OK) set_untriggered_locked(irq, false, &reap);
     sched_unlock_irqrestore(f);

@@ -48,9 +48,7 @@ enum interrupt_state {
 
 struct interrupt {
     struct object obj;
-    uint32_t options;  // as created (mode, VIRTUAL, TIMESTAMP_MONO)
     uint32_t src;      // PLIC source; 0 for a virtual interrupt
-    bool virt;
     bool level;        // masked from claim until ack
     uint32_t registered;  // src has this object as its PLIC handler (1/0; a word for the atomic)
     enum interrupt_state state;
@@ -58,7 +56,6 @@ struct interrupt {
     struct port *port;    // bound port (a reference), or NULL
     struct port_packet packet;
     struct wait_queue waiters;  // the thread in zx_interrupt_wait
-    uint64_t fired;       // firings seen (tests)
 };
 
 extern const struct object_ops interrupt_ops;

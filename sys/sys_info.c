@@ -115,6 +115,11 @@ static zx_status_t koid_array(zx_koid_t *koids, size_t count, uptr_t buffer, siz
     return st;
 }
 
+// The private ZXRV_INFO_* topics answer on the root resource only.
+static bool is_root_resource(struct object *o) {
+    return object_type(o) == ZX_OBJ_TYPE_RESOURCE && ((struct resource *)o)->kind == ZX_RSRC_KIND_ROOT;
+}
+
 static zx_rights_t topic_rights(uint32_t topic) {
     switch (topic) {
     case ZX_INFO_HANDLE_BASIC: return 0;
@@ -243,7 +248,7 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             st = single_record(&info, sizeof(info), buffer, buffer_size, actual, avail);
         }
     } else if (topic == ZXRV_INFO_DEVICES) {
-        if (type != ZX_OBJ_TYPE_RESOURCE || ((struct resource *)o)->kind != ZX_RSRC_KIND_ROOT) {
+        if (!is_root_resource(o)) {
             st = ZX_ERR_WRONG_TYPE;
         } else {
             size_t count;
@@ -251,7 +256,7 @@ zx_status_t sys_object_get_info(zx_handle_t handle, uint32_t topic, uptr_t buffe
             st = record_array(list, sizeof(*list), count, buffer, buffer_size, actual, avail);
         }
     } else if (topic == ZXRV_INFO_KERNEL_STATS) {
-        if (type != ZX_OBJ_TYPE_RESOURCE || ((struct resource *)o)->kind != ZX_RSRC_KIND_ROOT) {
+        if (!is_root_resource(o)) {
             st = ZX_ERR_WRONG_TYPE;
         } else {
             struct kheap_stats hs;
